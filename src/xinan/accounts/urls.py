@@ -1,0 +1,9 @@
+from django.urls import path
+
+from xinan.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.AuditedLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]

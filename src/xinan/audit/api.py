@@ -1,0 +1,38 @@
+"""Reading the audit trail over HTTP (staff with audit rights, or a customer's own events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xinan.audit import selectors
+from xinan.audit.schemas import AuditEventFilter, AuditEventOut
+from xinan.core.api import principal
+from xinan.core.exceptions import PermissionDenied
+from xinan.tenants.permissions import tenants_with_perm
+from xinan.tenants.roles import Perm
+
+router = Router(tags=["audit"])
+
+
+@router.get("/events", response=list[AuditEventOut])
+@paginate(LimitOffsetPagination)
+def list_events(request: HttpRequest, filters: Query[AuditEventFilter]) -> Any:
+    caller = principal(request)
+    allowed = tenants_with_perm(caller, Perm.VIEW_AUDIT)
+    if allowed == []:
+        raise PermissionDenied()
+    events = selectors.list_events(
+        principal=caller,
+        action=filters.action,
+        actor=filters.actor,
+        target=filters.target,
+        tenant_id=filters.tenant_id,
+        since=filters.since,
+        until=filters.until,
+        query=filters.q,
+    )
+    return events if allowed is None else events.filter(tenant_id__in=allowed)

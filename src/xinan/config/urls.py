@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from xinan.accounts.views import home
+from xinan.config.api import api
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("xinan.accounts.urls")),
+    path("console/", include("xinan.console.urls")),
+    path("portal/", include("xinan.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,36 @@
+"""Request-scoped context for the audit trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from xinan.core import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) and its client IP.
+
+    The IP is ``REMOTE_ADDR``: behind a proxy, the proxy must set it (e.g. gunicorn's
+    ``--forwarded-allow-ips``), because a client-supplied header could forge it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else context.new_request_id()
+        ctx = context.RequestContext(
+            request_id=request_id,
+            ip=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.headers.get("User-Agent", "")[:512],
+        )
+        with context.bind(ctx):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response

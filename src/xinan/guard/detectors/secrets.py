@@ -1,0 +1,174 @@
+"""Secrets published in content: passwords, private keys, API tokens (NET-2, code secret_leak).
+
+NET-2 forbids leaking the accounts and passwords of hosted machines. A password given together
+with a host or an account, a private key, or a credential that works on its own (a GitHub,
+Slack or Stripe token, a cloud key ID with its secret) blocks; a lone password, a key ID
+alone, a JWT or a Google API key (often public in web pages) goes to review.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xinan.guard.context import Context
+from xinan.guard.detectors._common import make_finding
+from xinan.guard.findings import Finding
+
+NAME = "secrets"
+CODE = "secret_leak"
+
+PRIVATE_KEY = "secret.private_key"
+PASSWORD = "secret.password"
+URL_CREDENTIALS = "secret.url_credentials"
+GENERIC_KEY = "secret.generic_key"
+CLOUD_SECRET = "secret.cloud_secret_key"
+KEY_IDS = frozenset({"secret.aws_access_key", "secret.aliyun_access_key", "secret.tencent_secret_id"})
+
+PAIR_SCORE = 0.95
+
+# Everything below needs one of these: the precheck that keeps a clean comment cheap.
+_PRECHECK = re.compile(
+    r"密|口令|://|PRIVATE KEY|PuTTY|AKIA|ASIA|LTAI|AKID|AIza|gh[pousr]_|github_pat_|xox|_live_|eyJ"
+    r"|(?i:pass|pwd|pw\b|secret|token|key)"
+)
+
+# Rule id, pattern, score alone. Boundaries keep a token from being cut out of a longer word.
+_TOKENS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
+    (term, re.compile(rf"(?<![A-Za-z0-9_]){body}(?![A-Za-z0-9_])"), score)
+    for term, body, score in (
+        ("secret.aws_access_key", r"(?:AKIA|ASIA)[A-Z2-7]{16}", 0.75),
+        ("secret.aliyun_access_key", r"LTAI[A-Za-z0-9]{12,20}", 0.75),
+        ("secret.tencent_secret_id", r"AKID[A-Za-z0-9]{32}", 0.75),
+        ("secret.github_token", r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})", 0.95),
+        ("secret.slack_token", r"xox[abposr]-[A-Za-z0-9-]{10,250}", 0.95),
+        ("secret.google_api_key", r"AIza[0-9A-Za-z_\-]{35}", 0.8),
+        ("secret.stripe_key", r"(?:sk|rk)_live_[0-9A-Za-z]{24,99}", 0.95),
+        ("secret.jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", 0.8),
+    )
+)
+
+_PEM = re.compile(r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
+_PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,\- \t\r\n]{0,16384}")
+_PUTTY = re.compile(r"PuTTY-User-Key-File-\d+: *\S+")
+_URL_CREDENTIALS = re.compile(
+    r"(?i:[a-z][a-z0-9+.\-]{1,15})://[^\s:/@]{1,64}:[^\s/@]{1,128}@[^\s/@]{1,253}"
+)
+
+# "secret_key = ...", "AccessKeySecret: ...", "私钥：...": a key-like value after a key word.
+_GENERIC_KEY = re.compile(
+    r"(?:(?i:secret[_-]?(?:access[_-]?)?key|access[_-]?key[_-]?secret|api[_-]?key|apikey"
+    r"|access[_-]?token|auth[_-]?token|client[_-]?secret|secret)|私钥|密钥|令牌)"
+    r"[\"']?\s*[:：=]\s*[\"']?(?P<value>[A-Za-z0-9/+_\-=.]{16,128})"
+)
+# A cloud access key's secret, printed next to its key ID.
+_BARE_SECRET = re.compile(r"(?<![A-Za-z0-9/+])(?=[^\s]*\d)[A-Za-z0-9/+]{30,40}(?![A-Za-z0-9/+=])")
+
+_PASSWORD = re.compile(
+    r"(?P<cue>密码|密碼|口令|(?<![A-Za-z])(?i:password|passwd|pass|pwd|pw)(?![A-Za-z]))"
+    r"\s*(?:(?:[:：=]|是|为|為|(?i:is)(?=\s))\s*)?"
+    r"(?P<value>[!-~]{3,64})"
+)
+# Words that follow "password" in prose ("password reset", "password is required"), and
+# masked values: no secret is given.
+_NOT_A_PASSWORD = re.compile(
+    r"(?i:for|the|and|or|to|of|is|was|will|please|reset|change|changed|manager|policy|required"
+    r"|incorrect|wrong|expired|field|strength|hash|length|protected|https?://\S*|www\.\S*)"
+    r"|[*•●#xX]+|[.…]+"
+)
+# A host or an account near a password makes it a usable credential (NET-2).
+_HOST_OR_ACCOUNT = re.compile(
+    r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|[\w.-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|服务器|伺服器|主机|主機|机器|数据库|远程|账号|帳號|账户|帳戶|帐号|帐户|用户名|用戶名|登录名|登錄名"
+    r"|(?<![A-Za-z])(?i:host|server|ssh|ftp|rdp|vps|mysql|redis|ip|user(?:name)?|login|account"
+    r"|root|admin|administrator|ubuntu)(?![A-Za-z])"
+)
+_PAIR_WINDOW = 80
+
+
+def detect(text: str, context: Context) -> list[Finding]:
+    """Secrets in ``text``; credential pairs and private keys block (NET-2)."""
+    if _PRECHECK.search(text) is None:
+        return []
+    hits: list[tuple[int, int, str, float]] = []
+    hits.extend(_private_keys(text))
+    for term, pattern, score in _TOKENS:
+        hits.extend((m.start(), m.end(), term, score) for m in pattern.finditer(text))
+    hits.extend((m.start(), m.end(), URL_CREDENTIALS, PAIR_SCORE) for m in _URL_CREDENTIALS.finditer(text))
+    hits.extend(
+        (m.start(), m.end("value"), GENERIC_KEY, 0.7)
+        for m in _GENERIC_KEY.finditer(text)
+        if _looks_random(m["value"])
+    )
+    hits.extend(_passwords(text))
+    hits = _pair_cloud_keys(text, _drop_overlaps(hits))
+    return [make_finding(NAME, CODE, text, s, e, term, score) for s, e, term, score in hits]
+
+
+def _private_keys(text: str) -> list[tuple[int, int, str, float]]:
+    """PEM private keys (to their END line, or to the end of the base64 body) and PuTTY keys."""
+    found: list[tuple[int, int, str, float]] = []
+    for match in _PEM.finditer(text):
+        footer = f"-----END {match['kind']}PRIVATE KEY"
+        stop = text.find(footer, match.end(), match.end() + 16384)
+        if stop >= 0:
+            end = text.find("-----", stop + len(footer))
+            end = end + 5 if end >= 0 else stop + len(footer)
+        else:
+            body = _PEM_BODY.match(text, match.end())
+            end = body.end() if body else match.end()
+            end = len(text[:end].rstrip()) if end > match.end() else end
+        found.append((match.start(), end, PRIVATE_KEY, 0.99))
+    found.extend((m.start(), m.end(), PRIVATE_KEY, 0.99) for m in _PUTTY.finditer(text))
+    return found
+
+
+def _passwords(text: str) -> list[tuple[int, int, str, float]]:
+    """A password cue with a value; paired with a host or an account it blocks."""
+    found: list[tuple[int, int, str, float]] = []
+    for match in _PASSWORD.finditer(text):
+        value = match["value"].rstrip(",.;，。")
+        if len(value) < 3 or _NOT_A_PASSWORD.fullmatch(value):
+            continue
+        start, end = match.start(), match.start("value") + len(value)
+        window_start = max(0, start - _PAIR_WINDOW)
+        paired = _HOST_OR_ACCOUNT.search(text, window_start, start) or _HOST_OR_ACCOUNT.search(
+            text, end, end + _PAIR_WINDOW
+        )
+        found.append((start, end, PASSWORD, PAIR_SCORE if paired else 0.6))
+    return found
+
+
+def _looks_random(value: str) -> bool:
+    """A real key mixes letters and digits; placeholders ("your_api_key_here") do not."""
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _pair_cloud_keys(
+    text: str, hits: list[tuple[int, int, str, float]]
+) -> list[tuple[int, int, str, float]]:
+    """A cloud key ID with a secret next to it is a full credential: both block (NET-2)."""
+    ids = [hit for hit in hits if hit[2] in KEY_IDS]
+    if not ids:
+        return hits
+    secrets = [hit for hit in hits if hit[2] in (GENERIC_KEY, PASSWORD)]
+    taken = [(s, e) for s, e, _, _ in hits]
+    for _, end, _, _ in ids:
+        for match in _BARE_SECRET.finditer(text, end, end + 200):
+            if _looks_random(match[0]) and not any(s < match.end() and match.start() < e for s, e in taken):
+                secrets.append((match.start(), match.end(), CLOUD_SECRET, 0.7))
+                taken.append((match.start(), match.end()))
+                break
+    if not secrets:
+        return hits
+    paired = {hit[:3] for hit in ids + secrets}
+    rest = [hit for hit in hits if hit[:3] not in paired]
+    return sorted(rest + [(s, e, term, PAIR_SCORE) for s, e, term, _ in paired])
+
+
+def _drop_overlaps(hits: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Keep the highest-scoring of overlapping hits (a token inside a key block, say)."""
+    kept: list[tuple[int, int, str, float]] = []
+    for hit in sorted(hits, key=lambda h: (-h[3], h[0])):
+        if not any(hit[0] < e and s < hit[1] for s, e, _, _ in kept):
+            kept.append(hit)
+    return sorted(kept)

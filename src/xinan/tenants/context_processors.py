@@ -1,0 +1,20 @@
+"""What the page shell needs to draw its navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xinan.tenants.permissions import has_perm_anywhere
+from xinan.tenants.roles import Perm
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_console": False, "nav_portal": False}
+    return {
+        "nav_console": has_perm_anywhere(user, Perm.ACCESS_CONSOLE),
+        "nav_portal": has_perm_anywhere(user, Perm.ACCESS_PORTAL),
+    }
