@@ -21,17 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from xinan.guard.classifier import default_artefact_dir, model
-from xinan.guard.classifier.corpus import examples_sha256, xinan_examples
+from xinan.guard.classifier.corpus import xinan_examples
 from xinan.guard.classifier.datasets import (
     Example,
     default_data_dir,
+    examples_sha256,
     read_cold,
     read_harm,
     read_toxicn,
 )
 from xinan.guard.classifier.training import (
     Settings,
-    data_sha256,
     evaluate_binary,
     evaluate_harm,
     fit,
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             "sha256": examples_sha256(examples),
         },
     ]
-    data_hash = data_sha256(shipped_rows)
+    data_hash = examples_sha256(shipped_rows)
     metadata = {
         "version": f"{VERSION}+{'cold' if args.cold_only else 'xinan'}.{data_hash[:12]}",
         "codes": list(settings.codes),

@@ -35,7 +35,7 @@ class AuditedLoginView(LoginView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.record_logout(user=request.user)  # type: ignore[arg-type]  # authenticated
+        services.record_logout(user=request.user)
     logout(request)
     return redirect("accounts:login")
 

@@ -1,4 +1,11 @@
-"""Canonical bytes and hashes of audit rows: the one definition the writer and verifier share."""
+"""Canonical bytes and hashes of audit rows: the one definition the writer and verifier share.
+
+A row's hash is SHA-256 over ``xinan-audit/v1``, the previous row's hash and the hashed
+columns in a fixed order, as UTF-8 text joined by U+001F (the ASCII unit separator). No
+value may contain that character (``record()`` refuses it and JSON escapes it), so the
+encoding is injective and easy to reproduce in any language. Times are integer microseconds
+since the Unix epoch (UTC), so both databases hash the same instant the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def canonical_changes(changes: Mapping[str, Any]) -> str:
@@ -21,44 +30,21 @@ def canonical_changes(changes: Mapping[str, Any]) -> str:
     )
 
 
-def timestamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def epoch_us(value: datetime) -> int:
+    """Microseconds since the epoch; a naive value is taken as UTC (how SQLite returns it)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // _MICROSECOND
 
 
-def row_hash(
-    prev_hash: str,
-    *,
-    id: int,  # the column's name
-    occurred_at: datetime,
-    actor_type: str,
-    actor_id: str,
-    action: str,
-    target_type: str,
-    target_id: str,
-    tenant_id: int | None,
-    changes: str,
-    request_id: str,
-    ip_hmac: str,
-) -> str:
-    """SHA-256 over the previous hash and this row's hashed columns, in a fixed order."""
-    body = json.dumps(
-        [
-            id,
-            timestamp(occurred_at),
-            actor_type,
-            actor_id,
-            action,
-            target_type,
-            target_id,
-            tenant_id,
-            changes,
-            request_id,
-            ip_hmac,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+SEPARATOR = "\x1f"
+
+
+def row_hash(prev_hash: str, fields: tuple[str, ...]) -> str:
+    """SHA-256 of one row. ``fields`` are the texts of ``HASHED_FIELDS`` in order: the time as
+    :func:`epoch_us`, integers in decimal, ``None`` as the empty string."""
+    joined = SEPARATOR.join(fields)
+    return hashlib.sha256(f"xinan-audit/v1{SEPARATOR}{prev_hash}{SEPARATOR}{joined}".encode()).hexdigest()
 
 
 def keyed_hash(value: str, *, pepper: str) -> str:

@@ -15,7 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from xinan.audit import chain
-from xinan.audit.models import AuditEvent
+from xinan.audit.models import AuditEvent, hashed_values
 from xinan.core import context
 from xinan.core.masking import mask
 
@@ -39,7 +39,7 @@ def record(
     actor_type, actor_id, actor_label = (
         actor.audit_actor() if actor is not None else ("system", "", "system")
     )
-    personal = getattr(target, "personal_fields", frozenset())
+    personal: frozenset[str] = getattr(target, "personal_fields", frozenset())
     masked = {
         field: [_masked(v) for v in pair] if field in personal else [_plain(v) for v in pair]
         for field, pair in (changes or {}).items()
@@ -70,20 +70,10 @@ def record(
             ip_hmac=chain.keyed_hash(ctx.ip or "", pepper=settings.AUDIT_PEPPER),
             prev_hash=prev_hash,
         )
-        event.hash = chain.row_hash(
-            prev_hash,
-            id=event.id,
-            occurred_at=event.occurred_at,
-            actor_type=event.actor_type,
-            actor_id=event.actor_id,
-            action=event.action,
-            target_type=event.target_type,
-            target_id=event.target_id,
-            tenant_id=event.tenant_id,
-            changes=event.changes,
-            request_id=event.request_id,
-            ip_hmac=event.ip_hmac,
-        )
+        values = hashed_values(event)
+        if any(chain.SEPARATOR in value for value in values):
+            raise ValueError("audit values may not contain U+001F, the chain's separator")
+        event.hash = chain.row_hash(prev_hash, values)
         event.save(force_insert=True)
     return event
 

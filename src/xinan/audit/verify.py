@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
 
 from xinan.audit import chain
-from xinan.audit.models import AuditEvent
+from xinan.audit.models import HASHED_FIELDS, AuditEvent
 
-_BATCH = 10_000
+_BATCH = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,91 +29,46 @@ class VerifyResult:
 def verify_chain(*, up_to: int | None = None) -> VerifyResult:
     """Walk the chain in id order, in keyset-paginated batches, and stop at the first fault.
 
-    A changed byte shows as a hash mismatch on that row; a deleted row as a gap or a broken
-    link on the row after it. Rows appended after the last one are not proof of anything:
-    compare with a signed checkpoint to catch a truncated tail.
+    A changed byte shows as a hash mismatch on that row; a deleted row as a gap. A deleted
+    tail leaves a shorter valid chain: compare with a signed checkpoint to catch that.
+    Reads with a raw cursor because the ORM's per-row conversions would cost more than the
+    hashing (the issue's target is 100,000 rows/s).
     """
-    prev_hash = chain.GENESIS_HASH
-    expected_id = 1
-    rows = 0
-    columns = (
-        "id",
-        "occurred_at",
-        "actor_type",
-        "actor_id",
-        "action",
-        "target_type",
-        "target_id",
-        "tenant_id",
-        "changes",
-        "request_id",
-        "ip_hmac",
-        "prev_hash",
-        "hash",
-    )
-    queryset = AuditEvent.objects.order_by("id").values_list(*columns)
-    if up_to is not None:
-        queryset = queryset.filter(id__lte=up_to)
-    last_id = 0
-    while True:
-        batch = list(queryset.filter(id__gt=last_id)[:_BATCH])
-        if not batch:
-            break
-        for (
-            row_id,
-            occurred_at,
-            actor_type,
-            actor_id,
-            action,
-            target_type,
-            target_id,
-            tenant_id,
-            changes,
-            request_id,
-            ip_hmac,
-            stored_prev,
-            stored_hash,
-        ) in batch:
-            if row_id != expected_id:
-                return VerifyResult(
-                    rows,
-                    expected_id - 1,
-                    prev_hash,
-                    expected_id,
-                    f"row {expected_id} is missing (next row is {row_id})",
-                )
-            if stored_prev != prev_hash:
-                return VerifyResult(
-                    rows,
-                    expected_id - 1,
-                    prev_hash,
-                    row_id,
-                    f"row {row_id} does not link to row {row_id - 1}",
-                )
-            computed = chain.row_hash(
-                prev_hash,
-                id=row_id,
-                occurred_at=occurred_at,
-                actor_type=actor_type,
-                actor_id=actor_id,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                tenant_id=tenant_id,
-                changes=changes,
-                request_id=request_id,
-                ip_hmac=ip_hmac,
-            )
-            if computed != stored_hash:
-                return VerifyResult(
-                    rows,
-                    expected_id - 1,
-                    prev_hash,
-                    row_id,
-                    f"row {row_id} was altered: its content does not match its hash",
-                )
-            prev_hash = stored_hash
-            expected_id += 1
-            rows += 1
-        last_id = batch[-1][0]
-    return VerifyResult(rows, expected_id - 1, prev_hash)
+    table = AuditEvent._meta.db_table
+    # SQLite's datetime converter is a regex; reading the text and parsing it in C is faster.
+    when = "CAST(occurred_at AS TEXT)" if connection.vendor == "sqlite" else "occurred_at"
+    columns = ", ".join((*HASHED_FIELDS, "prev_hash", "hash")).replace("occurred_at", when, 1)
+    sql = f"SELECT {columns} FROM {table} WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"  # noqa: S608  # constant names
+    limit = up_to if up_to is not None else 2**62
+    epoch_us, row_hash, fromiso = chain.epoch_us, chain.row_hash, datetime.fromisoformat
+    prev_hash, expected_id, last_id = chain.GENESIS_HASH, 1, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [last_id, limit, _BATCH])
+            batch = cursor.fetchall()
+            if not batch:
+                break
+            for row in batch:
+                row_id = row[0]
+                if row_id != expected_id:
+                    return VerifyResult(
+                        expected_id - 1, expected_id - 1, prev_hash, expected_id,
+                        f"row {expected_id} is missing (the next row is {row_id})",
+                    )
+                if row[11] != prev_hash:
+                    return VerifyResult(
+                        row_id - 1, row_id - 1, prev_hash, row_id,
+                        f"row {row_id} does not link to row {row_id - 1}",
+                    )
+                occurred = fromiso(row[1]) if isinstance(row[1], str) else row[1]
+                tenant = "" if row[7] is None else str(row[7])
+                fields = (str(row_id), str(epoch_us(occurred)), *row[2:7], tenant, *row[8:11])
+                if row_hash(prev_hash, fields) != row[12]:
+                    return VerifyResult(
+                        row_id - 1, row_id - 1, prev_hash, row_id,
+                        f"row {row_id} was altered: its content does not match its hash",
+                    )
+                prev_hash = row[12]
+                expected_id += 1
+            last_id = batch[-1][0]
+    return VerifyResult(expected_id - 1, expected_id - 1, prev_hash)

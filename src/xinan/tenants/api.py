@@ -9,7 +9,7 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.accounts.models import User
-from xinan.core.api import principal
+from xinan.core.principals import principal
 from xinan.core.exceptions import NotFound
 from xinan.core.tenancy import get_visible
 from xinan.tenants import permissions, selectors, services

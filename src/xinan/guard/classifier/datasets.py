@@ -9,6 +9,7 @@ analysis only, and nothing from them is copied into the repository. Rows are ret
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,14 @@ def write_jsonl(path: Path, examples: Iterable[Example]) -> int:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+def examples_sha256(examples: Iterable[Example]) -> str:
+    """sha256 of examples in a canonical form: one ``text \\t labels`` line per row, in order."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(f"{example.text}\t{','.join(example.labels)}\n".encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

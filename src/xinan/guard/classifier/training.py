@@ -7,7 +7,6 @@ fitted weights and the run-time scores agree exactly.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,14 +81,6 @@ class Fitted:
             coef=self.coef,
             intercept=self.intercept,
         )
-
-
-def data_sha256(examples: Sequence[Example]) -> str:
-    """sha256 of a training set in a canonical form: one ``text \\t labels`` line per row."""
-    digest = hashlib.sha256()
-    for example in examples:
-        digest.update(f"{example.text}\t{','.join(example.labels)}\n".encode())
-    return digest.hexdigest()
 
 
 def build_vocab(prepared: Sequence[str], settings: Settings) -> tuple[Int64Array, Float32Array]:

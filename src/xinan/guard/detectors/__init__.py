@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from xinan.guard.context import Context
-from xinan.guard.detectors import personal_info
+from xinan.guard.detectors import contacts, links, personal_info, secrets
 from xinan.guard.findings import Finding
 
 # Bumped whenever a rule changes what it finds, so verdicts name the rules behind them.
@@ -23,6 +23,9 @@ Detector = Callable[[str, Context], list[Finding]]
 DETECTORS: Mapping[str, Detector] = MappingProxyType(
     {
         personal_info.NAME: personal_info.detect,
+        secrets.NAME: secrets.detect,
+        links.NAME: links.detect,
+        contacts.NAME: contacts.detect,
     }
 )
 

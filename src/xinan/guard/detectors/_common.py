@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -99,3 +100,29 @@ def compile_noisy_digits(min_digits: int) -> re.Pattern[str]:
         rf"(?<![0-9A-Za-z])(?>\d(?:{DIGIT_NOISE}{{0,2}}\d){{{min_digits - 1},}}"
         rf"(?:{DIGIT_NOISE}{{0,2}}[Xx])?)(?![0-9A-Za-z])"
     )
+
+
+class Spans:
+    """Non-overlapping ``[start, end)`` spans, with overlap tests in O(log n).
+
+    Detectors keep the first (or best) of overlapping hits; a quadratic scan would make a
+    megabyte of hits take minutes (issue 4: time linear in the length of the text).
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span already held."""
+        index = bisect.bisect_left(self._starts, end)
+        return index > 0 and self._ends[index - 1] > start
+
+    def add(self, start: int, end: int) -> bool:
+        """Hold ``[start, end)`` unless it overlaps a held span; return whether it was added."""
+        if self.overlaps(start, end):
+            return False
+        index = bisect.bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+        return True

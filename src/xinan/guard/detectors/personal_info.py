@@ -23,6 +23,7 @@ from stdnum.cn import ric, uscc
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import (
     DIGIT_NOISE,
+    Spans,
     compile_noisy_digits,
     make_finding,
     read_digit_run,
@@ -133,7 +134,7 @@ def _classify(number: str) -> str | None:
     return None
 
 
-def _numbers(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _numbers(text: str, taken: Spans) -> list[tuple[int, int, str]]:
     """(start, end, rule) of every identifier in the noisy digit runs of ``text``."""
     found: list[tuple[int, int, str]] = []
     for match in _RUN.finditer(text):
@@ -151,7 +152,7 @@ def _numbers(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, st
                 if rule is None:
                     continue
                 start, end = run.positions[begin], run.positions[stop - 1] + 1
-                if any(s <= start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 if rule == BANK_CARD and _NOT_PERSONAL.search(text, max(0, start - 12), start):
                     continue
@@ -171,7 +172,10 @@ def detect(text: str, context: Context) -> list[Finding]:
         hits.extend((m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text))
     hits.extend((m.start(), m.end(), USCC) for m in _USCC.finditer(text) if _is_uscc(text, m))
     hits.extend((m.start("id"), m.end("id"), PASSPORT) for m in _PASSPORT.finditer(text))
-    hits.extend(_numbers(text, [(s, e) for s, e, _ in hits]))
+    taken = Spans()
+    for start, end, _ in hits:
+        taken.add(start, end)
+    hits.extend(_numbers(text, taken))
     if not hits:
         return []
     return [

@@ -11,18 +11,20 @@ from __future__ import annotations
 import re
 
 from xinan.guard.context import Context
-from xinan.guard.detectors._common import make_finding
+from xinan.guard.detectors._common import Spans, make_finding
 from xinan.guard.findings import Finding
 
 NAME = "secrets"
 CODE = "secret_leak"
 
 PRIVATE_KEY = "secret.private_key"
-PASSWORD = "secret.password"
+PASSWORD = "secret.password"  # noqa: S105 - a rule id, not a password
 URL_CREDENTIALS = "secret.url_credentials"
 GENERIC_KEY = "secret.generic_key"
-CLOUD_SECRET = "secret.cloud_secret_key"
-KEY_IDS = frozenset({"secret.aws_access_key", "secret.aliyun_access_key", "secret.tencent_secret_id"})
+CLOUD_SECRET = "secret.cloud_secret_key"  # noqa: S105 - a rule id, not a secret
+KEY_IDS = frozenset(
+    {"secret.aws_access_key", "secret.aliyun_access_key", "secret.tencent_secret_id"}
+)
 
 PAIR_SCORE = 0.95
 
@@ -64,15 +66,15 @@ _GENERIC_KEY = re.compile(
 _BARE_SECRET = re.compile(r"(?<![A-Za-z0-9/+])(?=[^\s]*\d)[A-Za-z0-9/+]{30,40}(?![A-Za-z0-9/+=])")
 
 _PASSWORD = re.compile(
-    r"(?P<cue>密码|密碼|口令|(?<![A-Za-z])(?i:password|passwd|pass|pwd|pw)(?![A-Za-z]))"
-    r"\s*(?:(?:[:：=]|是|为|為|(?i:is)(?=\s))\s*)?"
+    r"(?P<cue>密码|密碼|口令|(?<![A-Za-z])(?i:password|passwd|pwd|(?:pass|pw)(?=\s*[:：=]))(?![A-Za-z]))"
+    r"\s*(?:(?:[:：=]|是|为|為|(?i:is)(?=\s))\s*){0,2}"
     r"(?P<value>[!-~]{3,64})"
 )
 # Words that follow "password" in prose ("password reset", "password is required"), and
 # masked values: no secret is given.
 _NOT_A_PASSWORD = re.compile(
     r"(?i:for|the|and|or|to|of|is|was|will|please|reset|change|changed|manager|policy|required"
-    r"|incorrect|wrong|expired|field|strength|hash|length|protected|https?://\S*|www\.\S*)"
+    r"|incorrect|wrong|expired|field|strength|hash|length|protected|https?://\S*|www\.\S*|/\S*)"
     r"|[*•●#xX]+|[.…]+"
 )
 # A host or an account near a password makes it a usable credential (NET-2).
@@ -93,7 +95,9 @@ def detect(text: str, context: Context) -> list[Finding]:
     hits.extend(_private_keys(text))
     for term, pattern, score in _TOKENS:
         hits.extend((m.start(), m.end(), term, score) for m in pattern.finditer(text))
-    hits.extend((m.start(), m.end(), URL_CREDENTIALS, PAIR_SCORE) for m in _URL_CREDENTIALS.finditer(text))
+    hits.extend(
+        (m.start(), m.end(), URL_CREDENTIALS, PAIR_SCORE) for m in _URL_CREDENTIALS.finditer(text)
+    )
     hits.extend(
         (m.start(), m.end("value"), GENERIC_KEY, 0.7)
         for m in _GENERIC_KEY.finditer(text)
@@ -151,24 +155,24 @@ def _pair_cloud_keys(
     if not ids:
         return hits
     secrets = [hit for hit in hits if hit[2] in (GENERIC_KEY, PASSWORD)]
-    taken = [(s, e) for s, e, _, _ in hits]
+    taken = Spans()
+    for start, end, _, _ in hits:
+        taken.add(start, end)
     for _, end, _, _ in ids:
         for match in _BARE_SECRET.finditer(text, end, end + 200):
-            if _looks_random(match[0]) and not any(s < match.end() and match.start() < e for s, e in taken):
+            if _looks_random(match[0]) and taken.add(match.start(), match.end()):
                 secrets.append((match.start(), match.end(), CLOUD_SECRET, 0.7))
-                taken.append((match.start(), match.end()))
                 break
     if not secrets:
         return hits
     paired = {hit[:3] for hit in ids + secrets}
     rest = [hit for hit in hits if hit[:3] not in paired]
-    return sorted(rest + [(s, e, term, PAIR_SCORE) for s, e, term, _ in paired])
+    return sorted(rest + [(s, e, term, PAIR_SCORE) for s, e, term in paired])
 
 
 def _drop_overlaps(hits: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
     """Keep the highest-scoring of overlapping hits (a token inside a key block, say)."""
-    kept: list[tuple[int, int, str, float]] = []
-    for hit in sorted(hits, key=lambda h: (-h[3], h[0])):
-        if not any(hit[0] < e and s < hit[1] for s, e, _, _ in kept):
-            kept.append(hit)
-    return sorted(kept)
+    spans = Spans()
+    return sorted(
+        hit for hit in sorted(hits, key=lambda h: (-h[3], h[0])) if spans.add(hit[0], hit[1])
+    )

@@ -1,0 +1,150 @@
+"""Contact diversion: moving readers to QQ, WeChat, Telegram or a phone (CON-4, CON-5).
+
+Spam and fraud both work by taking the conversation off the platform, where no reviewer sees
+it. A cue (加V, ➕微, 薇信, 扣扣, 企鹅, vx, 私聊, 加我, ...) followed by a handle or a number
+is a hand-off: ``spam_ads`` for review, ``fraud`` (blocked) when the text also baits with
+money (刷单, 返利, 日结, 稳赚, ...). A deliberately misspelt cue without a handle is still an ad
+signal. Minors (CON-5): a hand-off blocks, and any plain cue (私聊, 加我) goes to review as
+``minor_unsafe``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xinan.guard.context import Context
+from xinan.guard.detectors._common import DIGIT_NOISE, Spans, make_finding
+from xinan.guard.findings import Finding
+
+NAME = "contacts"
+
+WECHAT = "contact.wechat"
+QQ = "contact.qq"
+PHONE = "contact.phone"
+TELEGRAM = "contact.telegram"
+GENERIC = "contact.generic"
+EVASIVE_CUE = "contact.evasive_cue"
+MINOR_CUE = "contact.minor_cue"
+
+# Cue -> channel. Spellings meant to get past a filter (薇信 for 微信, 扣扣 for QQ) are
+# "evasive": spelling a platform's name wrong on purpose is itself an ad signal.
+_EVASIVE: dict[str, tuple[str, ...]] = {
+    WECHAT: (
+        "加v信", "加V信", "v信", "V信", "薇信", "威信", "徽信", "维信", "微x", "微X", "加微",
+        "➕微", "+微", "＋微", "加薇", "绿泡泡", "加v", "加V", "➕v", "➕V", "+v", "+V",
+        "＋v", "＋V", "vx", "VX", "Vx", "vX", "wx", "WX", "Wx",
+    ),
+    QQ: (
+        "扣扣", "蔻蔻", "抠抠", "企鹅号", "企鹅", "🐧", "加q", "加Q", "➕q", "➕Q", "+q", "+Q",
+        "＋q", "＋Q",
+    ),
+    TELEGRAM: ("纸飞机", "飞机号"),
+}  # fmt: skip
+_PLAIN: dict[str, tuple[str, ...]] = {
+    WECHAT: ("微信号", "微信", "wechat", "WeChat"),
+    QQ: ("QQ号", "qq号", "QQ", "qq", "Qq"),
+    TELEGRAM: ("telegram", "Telegram", "电报", "tg", "TG"),
+    PHONE: ("电话", "手机号", "手机", "热线", "致电", "tel", "Tel", "TEL"),
+    GENERIC: ("加我", "私聊", "私信", "联系我", "找我"),
+}
+# Plain cues so common in ordinary talk (手机坏了, 电话费) that alone they mean nothing, even
+# for a minor.
+_SOFT = frozenset(_PLAIN[PHONE] + ("联系我", "找我", "QQ", "qq", "Qq", "微信", "tg", "TG"))
+
+_CHANNEL = {
+    cue: channel for table in (_EVASIVE, _PLAIN) for channel, cues in table.items() for cue in cues
+}
+_EVASIVE_CUES = frozenset(cue for cues in _EVASIVE.values() for cue in cues)
+
+
+def _cue_pattern(cues: list[str]) -> str:
+    """An alternation of ``cues``, longest first; Latin cues may not touch other letters."""
+    parts = []
+    for cue in sorted(cues, key=len, reverse=True):
+        body = re.escape(cue)
+        if cue[-1].isascii() and cue[-1].isalpha():
+            body += "(?![A-Za-z])"
+        if cue[0].isascii() and cue[0].isalpha():
+            body = "(?<![A-Za-z])" + body
+        parts.append(body)
+    return "|".join(parts)
+
+
+_CUE = _cue_pattern(list(_CHANNEL))
+# What may stand between a cue and its handle: colons, brackets, "号码", "是", "我", "ID".
+_FILL = (
+    r"(?:[\s:：=＝~～\-—_+＋➕（）()「」【】\[\]<>《》]|号码|號碼|号|號|是|为|為|我的|我"
+    r"|(?i:id)(?![A-Za-z0-9])){0,4}"
+)
+_HANDLE = (
+    rf"(?P<digits>(?<![0-9])\d(?:{DIGIT_NOISE}{{0,2}}\d){{4,14}}(?![0-9A-Za-z]))"
+    r"|(?P<id>(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_-]{4,19}(?![A-Za-z0-9_-]))"
+)
+_HANDOFF = re.compile(rf"(?P<cue>{_CUE}){_FILL}(?:{_HANDLE})")
+_CUE_ONLY = re.compile(_CUE)
+# A WeChat internal id needs no cue.
+_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}")
+# Any cue starts with one of these: the cheap precheck.
+_PRECHECK = re.compile("[" + re.escape("".join(sorted({cue[0] for cue in _CHANNEL} | {"w"}))) + "]")
+# Money bait next to a hand-off makes it fraud (刷单 task scams, 杀猪盘 investment scams).
+_FRAUD = re.compile(
+    r"兼职|刷单|返利|返现|日结|日赚|贷款|借款|网贷|投资|理财|稳赚|回本|带你赚|赚钱|高收益|收益|"
+    r"退款|中奖|领奖|彩票|内幕|数字货币|(?i:usdt)|代开发票|套现|跑分"
+)
+_MIN_DIGITS = {PHONE: 7, WECHAT: 6, QQ: 5, TELEGRAM: 5, GENERIC: 5}
+
+
+def detect(text: str, context: Context) -> list[Finding]:
+    """Contact hand-offs in ``text``: a cue and a handle; blocks for minors (CON-5)."""
+    if _PRECHECK.search(text) is None:
+        return []
+    fraud = None
+    hits: list[tuple[int, int, str]] = []
+    covered_until = -1
+    for match in _HANDOFF.finditer(text):
+        channel = _CHANNEL[match["cue"]]
+        if match["digits"]:
+            if sum(c.isdecimal() for c in match["digits"]) < _MIN_DIGITS[channel]:
+                continue
+        elif not any(c.isdigit() or c in "_-" for c in match["id"]):
+            continue  # a bare English word ("vx hello") is no handle
+        hits.append((match.start(), match.end(), channel))
+        covered_until = match.end()
+    hits.extend(
+        (m.start(), m.end(), WECHAT) for m in _WXID.finditer(text) if m.start() >= covered_until
+    )
+    findings: list[Finding] = []
+    if hits:
+        fraud = _FRAUD.search(text) is not None
+        code, score = ("fraud", 0.9) if fraud else ("spam_ads", 0.7)
+        if context.is_minor:
+            score = 0.95  # CON-5: no one takes a minor off the platform
+        findings.extend(make_finding(NAME, code, text, s, e, term, score) for s, e, term in hits)
+    findings.extend(_cues_alone(text, hits, context, fraud))
+    return sorted(findings, key=lambda f: f.start)
+
+
+def _cues_alone(
+    text: str, hits: list[tuple[int, int, str]], context: Context, fraud: bool | None
+) -> list[Finding]:
+    """Cues without a handle: evasive spellings always, plain ones for minors."""
+    taken = Spans()
+    for start, end, _ in hits:
+        taken.add(start, end)
+    findings: list[Finding] = []
+    for match in _CUE_ONLY.finditer(text):
+        if taken.overlaps(match.start(), match.end()):
+            continue
+        cue = match[0]
+        if cue in _EVASIVE_CUES:
+            if fraud is None:
+                fraud = _FRAUD.search(text) is not None
+            code, score = ("fraud", 0.65) if fraud else ("spam_ads", 0.55)
+            score = max(score, 0.7) if context.is_minor else score
+            term = EVASIVE_CUE
+        elif context.is_minor and cue not in _SOFT:
+            code, score, term = "minor_unsafe", 0.6, MINOR_CUE
+        else:
+            continue
+        findings.append(make_finding(NAME, code, text, match.start(), match.end(), term, score))
+    return findings

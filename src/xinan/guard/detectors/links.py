@@ -1,0 +1,245 @@
+"""Links in content, checked before readers follow them (CON-7, code malicious_link).
+
+URLs are extracted in the forms people use to slip them past a filter: spaces around the
+dots, ``[.]``/``(.)``, 点/點 and full-width ．。 as dots, full-width letters, ``hxxp``. A link
+is risky when its host is an IP literal, punycode (``xn--``) or a mix of scripts that imitates
+another name (Cyrillic а in apple.com), a known URL shortener that hides the destination, or
+written obfuscated; a tenant's deny list blocks a domain and its allow list silences it.
+
+A benign link produces no finding at all: a low-score finding would still put
+``malicious_link`` among a verdict's codes, which would mislabel every ordinary link. For a
+minor (CON-5) every external link is at least reviewed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from ipaddress import IPv4Address
+
+from xinan.guard.context import Context
+from xinan.guard.detectors._common import make_finding
+from xinan.guard.findings import Finding
+
+NAME = "links"
+CODE = "malicious_link"
+
+DENIED = "link.denied"
+LOOKALIKE = "link.lookalike"
+PUNYCODE = "link.punycode"
+OBFUSCATED = "link.obfuscated"
+IP_HOST = "link.ip_host"
+SHORTENER = "link.shortener"
+MINOR_EXTERNAL = "link.minor_external"
+
+_SCORES = {
+    DENIED: 0.99,
+    LOOKALIKE: 0.95,
+    PUNYCODE: 0.75,
+    OBFUSCATED: 0.7,
+    IP_HOST: 0.6,
+    SHORTENER: 0.6,
+    MINOR_EXTERNAL: 0.6,
+}
+
+# Top-level domains a link may end in, written for xinan: generic, the cheap ones spam favours,
+# and country codes common in Chinese content. File extensions that are also country codes
+# (.md .py .sh .rs .pl) are left out: "readme.md" is not a link.
+_TLD_NAMES = """
+com net org cn info biz top xyz vip club shop site online app dev io me cc co tv ws asia mobi
+pro name link live life fun work ltd store tech icu cyou buzz wang ink red kim pw tk ml ga cf
+gq cam bid win loan date download click xin ren gov edu mil int ru uk us de jp kr hk tw mo sg
+fr eu in au ca br nl it es ch se
+"""
+TLDS = frozenset(_TLD_NAMES.split())
+
+# URL shorteners hide where a link goes (CON-7).
+_SHORTENER_NAMES = """
+t.cn url.cn dwz.cn suo.im sina.lt mrw.so 985.so tb.cn 3.cn u.nu bit.ly tinyurl.com goo.gl is.gd
+v.gd ow.ly t.co rb.gy cutt.ly s.id buff.ly reurl.cc j.mp shorturl.at tiny.cc soo.gd
+"""
+SHORTENERS = frozenset(_SHORTENER_NAMES.split())
+
+_LABEL_CHARS = r"0-9A-Za-z\u00c0-\u024f\u0250-\u02af\u0370-\u052f\u0531-\u058f０-９Ａ-Ｚａ-ｚ\-"
+_LABEL_CHAR = re.compile(rf"[{_LABEL_CHARS}]")
+# Possessive: a label never gives characters back, so a long run of letters and digits that is
+# no link fails at once instead of being retried at every length.
+_LABEL = rf"[{_LABEL_CHARS}]++"
+_SPACE = r"[ \t\u3000]"
+# A plain dot, a dot between spaces, or a written-out dot: every form but the first is
+# obfuscation.
+_DOT = (
+    rf"(?:\.|{_SPACE}+\.{_SPACE}+|{_SPACE}*(?:[．。｡点點]|[\[(（【{{](?:\.|点|點|(?i:dot))[\])）】}}]"
+    rf"|{_SPACE}(?i:dot){_SPACE}){_SPACE}*)"
+)
+_DOT_SPLIT = re.compile(_DOT)
+_HOST = re.compile(
+    rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL})+)(?P<port>[:：]\d{{1,5}})?(?P<path>[/／?#][!-~]*)?"
+)
+_SCHEME = re.compile(rf"(?i:h[tx]{{2}}ps?|ftp){_SPACE}*[:：]{_SPACE}*[/／]{_SPACE}*[/／]{_SPACE}*$")
+# Every link has a letter or digit right before a dot of some form; a written-out dot (点, 。)
+# is followed by a letter, since top-level domains are letters ("3点30" is a time). This
+# precheck is all most comments cost; the host pattern runs only where it hits.
+_PRECHECK = re.compile(
+    rf"[0-9A-Za-z\u00c0-\u058f０-９Ａ-Ｚａ-ｚ](?:\.|{_SPACE}*(?:[．。｡点點]{_SPACE}*[A-Za-zＡ-Ｚａ-ｚ]"
+    rf"|[\[(（【{{](?:[.点點]|[Dd][Oo][Tt])[\])）】}}])|{_SPACE}+(?:\.|[Dd][Oo][Tt]){_SPACE})"
+)
+# A bare dotted quad is a version number unless something says it is an address.
+_IP_CUE = re.compile(
+    r"(?:访问|打开|登录|登陆|网址|地址|链接|连接|网站|官网|入口|(?i:ip|host|server))\W{0,3}$"
+)
+_TRAILING = ".,;:!?)]}'\"。，"
+
+
+def detect(text: str, context: Context) -> list[Finding]:
+    """Risky links in ``text``; allow-listed domains are silent, deny-listed ones block."""
+    if _PRECHECK.search(text) is None:
+        return []
+    allow, deny = _domain_lists(context.allow_domains), _domain_lists(context.deny_domains)
+    findings: list[Finding] = []
+    done = 0
+    for hint in _PRECHECK.finditer(text):
+        start = hint.start()
+        if start < done:
+            continue
+        while start > done and _LABEL_CHAR.match(text, start - 1):
+            start -= 1
+        match = _HOST.match(text, start)
+        if match is None:
+            continue
+        done = match.end()
+        if start > 0 and text[start - 1] in "@＠_":
+            continue  # the domain of an e-mail address (personal_info's) or part of a name
+        scheme = _SCHEME.search(text, max(0, start - 24), start)
+        rules = _rules(text, match, scheme[0] if scheme else "", allow, deny, context.is_minor)
+        if rules:
+            begin = scheme.start() if scheme else start
+            score = min(0.99, max(_SCORES[r] for r in rules) + 0.1 * (len(rules) > 1))
+            term = max(rules, key=_SCORES.__getitem__)
+            end = _strip_trailing(text, match)
+            findings.append(make_finding(NAME, CODE, text, begin, end, term, score))
+    return findings
+
+
+def _rules(
+    text: str,
+    match: re.Match[str],
+    scheme: str,
+    allow: tuple[str, ...],
+    deny: tuple[str, ...],
+    is_minor: bool,
+) -> list[str]:
+    """The risk rules a link triggers; empty for a benign or allow-listed link."""
+    dots = _DOT_SPLIT.findall(match["host"])
+    labels = [_fold(label) for label in _DOT_SPLIT.split(match["host"])]
+    host = ".".join(labels)
+    ip = _ip_literal(labels)
+    shortener = any(host == s or host.endswith("." + s) for s in SHORTENERS)
+    if (
+        ip is None
+        and not shortener
+        and labels[-1] not in TLDS
+        and not labels[-1].startswith("xn--")
+    ):
+        return []
+    if ip is not None and not (
+        match["scheme"]
+        or match["port"]
+        or match["path"]
+        or _IP_CUE.search(text, max(0, match.start() - 12), match.start())
+    ):
+        return []  # "版本 1.2.3.4": a version string, not an address
+    listed = _listed(host, allow, deny)
+    if listed == "allow":
+        return []
+    rules: list[str] = []
+    if listed == "deny":
+        rules.append(DENIED)
+    obfuscated = any(dot != "." for dot in dots) or host != match["host"].lower()
+    if obfuscated or "x" in scheme[:4].lower():
+        rules.append(OBFUSCATED)
+    if ip is not None:
+        rules.append(IP_HOST)
+    else:
+        decoded = [_decode_punycode(label) for label in labels]
+        if any(d != label and not _is_han(d) for d, label in zip(decoded, labels, strict=True)):
+            rules.append(PUNYCODE)
+        if _is_mixed_script(decoded):
+            rules.append(LOOKALIKE)
+        if shortener:
+            rules.append(SHORTENER)
+    if is_minor and not rules:
+        rules.append(MINOR_EXTERNAL)  # CON-5: minors get every external link reviewed
+    return rules
+
+
+def _fold(label: str) -> str:
+    """Full-width to ASCII and lower case (NFKC keeps Cyrillic and Greek as they are)."""
+    return unicodedata.normalize("NFKC", label).lower()
+
+
+def _ip_literal(labels: list[str]) -> IPv4Address | None:
+    """The IPv4 address the labels spell, if they are four decimal octets."""
+    if len(labels) != 4 or not all(label.isdigit() and len(label) <= 3 for label in labels):
+        return None
+    if any(int(label) > 255 for label in labels):
+        return None
+    return IPv4Address(".".join(str(int(label)) for label in labels))
+
+
+def _decode_punycode(label: str) -> str:
+    """The Unicode form of an ``xn--`` label; undecodable labels come back unchanged."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+
+
+def _is_han(label: str) -> bool:
+    """A Chinese internationalised label (例子.中国): punycode that imitates nothing."""
+    return all("\u4e00" <= c <= "\u9fff" or c in "-0123456789" for c in label)
+
+
+@lru_cache(maxsize=1024)
+def _script(char: str) -> str:
+    """The script of a letter by its Unicode name (LATIN, CYRILLIC, GREEK, ...)."""
+    if char.isascii():
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _is_mixed_script(labels: list[str]) -> bool:
+    """Letters of more than one script in one host: the mark of a homograph (CON-7)."""
+    scripts = {_script(c) for label in labels for c in label if c.isalpha()}
+    scripts.discard("CJK")  # Chinese IDNs mix Han with an ASCII TLD legitimately
+    return len(scripts) > 1
+
+
+@lru_cache(maxsize=256)
+def _domain_lists(domains: frozenset[str]) -> tuple[str, ...]:
+    """A tenant's domain list, folded the way hosts are."""
+    return tuple(d for d in (_fold(raw.strip().strip(".")) for raw in domains) if d)
+
+
+def _listed(host: str, allow: tuple[str, ...], deny: tuple[str, ...]) -> str | None:
+    """Which list names ``host`` or a parent of it; the most specific entry wins, deny on a tie."""
+    best: tuple[int, int, str] | None = None
+    for rank, (kind, domains) in enumerate((("allow", allow), ("deny", deny))):
+        for domain in domains:
+            if host == domain or host.endswith("." + domain):
+                candidate = (len(domain), rank, kind)
+                best = candidate if best is None or candidate > best else best
+    return best[2] if best else None
+
+
+def _strip_trailing(text: str, match: re.Match[str]) -> int:
+    """The end of a link without the sentence punctuation that follows it."""
+    end = match.end()
+    floor = match.end("host")
+    while end > floor and text[end - 1] in _TRAILING:
+        end -= 1
+    return end

@@ -1,0 +1,125 @@
+"""contacts: every cue with a handle is a hand-off; money bait makes it fraud; minors block."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinan.guard.detectors.contacts import detect
+
+
+def _only(findings):
+    [finding] = findings
+    return finding
+
+
+@pytest.mark.parametrize(
+    ("cue", "term"),
+    [
+        ("加V", "contact.wechat"),
+        ("加v信", "contact.wechat"),
+        ("V信", "contact.wechat"),
+        ("➕微", "contact.wechat"),
+        ("+V", "contact.wechat"),
+        ("薇信", "contact.wechat"),
+        ("威信", "contact.wechat"),
+        ("徽信", "contact.wechat"),
+        ("加微", "contact.wechat"),
+        ("绿泡泡", "contact.wechat"),
+        ("vx", "contact.wechat"),
+        ("wx", "contact.wechat"),
+        ("VX", "contact.wechat"),
+        ("微信", "contact.wechat"),
+        ("微信号", "contact.wechat"),
+        ("扣扣", "contact.qq"),
+        ("蔻蔻", "contact.qq"),
+        ("企鹅", "contact.qq"),
+        ("企鹅号", "contact.qq"),
+        ("🐧", "contact.qq"),
+        ("QQ", "contact.qq"),
+        ("QQ号", "contact.qq"),
+        ("加q", "contact.qq"),
+        ("纸飞机", "contact.telegram"),
+        ("tg", "contact.telegram"),
+        ("电话", "contact.phone"),
+        ("手机", "contact.phone"),
+        ("加我", "contact.generic"),
+        ("私聊", "contact.generic"),
+        ("私信我", "contact.generic"),
+    ],
+)
+def test_detect_cue_with_number_handoff_reviews(ctx, cue, term):
+    text = f"需要的 {cue}：13812345678 谢谢"
+    finding = _only(detect(text, ctx))
+    assert finding.term == term
+    assert finding.code == "spam_ads"
+    assert finding.detector == "contacts"
+    assert finding.severity == "review"
+    assert text[finding.start : finding.end] == finding.text
+    assert finding.text.startswith(cue[:2])
+    assert finding.text.endswith("5678")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["加V：abc123", "薇信 test_001", "vx: hello_1", "加我 tommy666", "wx abc-666"],
+)
+def test_detect_cue_with_wechat_id_handoff(ctx, text):
+    assert _only(detect(text, ctx)).text == text
+
+
+@pytest.mark.parametrize("text", ["扣扣 1 2 3 4 5 6 7 8", "QQ12345678", "企鹅号:１２３４５６７８"])
+def test_detect_qq_number_forms_found(ctx, text):
+    findings = detect(text, ctx)
+    assert findings
+    assert all(text[f.start : f.end] == f.text for f in findings)
+
+
+def test_detect_wxid_without_cue_found(ctx):
+    assert _only(detect("wxid_abcd1234 找我", ctx)).term == "contact.wechat"
+
+
+def test_detect_handoff_with_money_bait_blocks_as_fraud(ctx):
+    finding = _only(detect("兼职刷单，日结300，加我 tommy666", ctx))
+    assert (finding.code, finding.severity) == ("fraud", "block")
+
+
+def test_detect_handoff_for_minor_blocks(minor_ctx):
+    assert _only(detect("加V：abc123", minor_ctx)).severity == "block"
+
+
+def test_detect_evasive_cue_without_handle_low_review(ctx):
+    finding = _only(detect("有意者薇信了解一下", ctx))
+    assert finding.term == "contact.evasive_cue"
+    assert 0.5 <= finding.score < 0.9
+
+
+def test_detect_evasive_cue_before_english_word_not_handoff(ctx):
+    assert _only(detect("vx hello", ctx)).term == "contact.evasive_cue"
+
+
+def test_detect_plain_cue_for_minor_reviews_minor_unsafe(minor_ctx):
+    finding = _only(detect("私聊我吧", minor_ctx))
+    assert (finding.code, finding.term) == ("minor_unsafe", "contact.minor_cue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "私聊我吧",
+        "加我好友",
+        "手机坏了，电话费也贵",
+        "我的QQ空间很好看",
+        "vxworks 很好用",
+        "hotel 123456",
+        "QQ 123",
+        "加油！2024年12月25日 生日快乐",
+        "今天天气很好。",
+        "",
+    ],
+)
+def test_detect_ordinary_text_ignored(ctx, text):
+    assert detect(text, ctx) == []
+
+
+def test_detect_phone_cue_short_number_ignored(ctx):
+    assert detect("电话 12345", ctx) == []

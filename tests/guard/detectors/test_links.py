@@ -1,0 +1,142 @@
+"""links: obfuscated, look-alike, IP, punycode and shortened links; tenant allow/deny lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinan.guard.context import Context
+from xinan.guard.detectors.links import detect
+
+
+def _only(findings):
+    [finding] = findings
+    return finding
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "baidu . com",
+        "baidu[.]com",
+        "baidu(.)com",
+        "baidu（.）com",
+        "baidu[dot]com",
+        "baidu点com",
+        "baidu點com",
+        "baidu。com",
+        "baidu．com",
+        "ＢＡＩＤＵ．ＣＯＭ",
+        "hxxp://example.net/x",
+        "hxxps://example.net",
+    ],
+)
+def test_detect_obfuscated_link_reviews(ctx, link):
+    text = f"快来 {link} 看看"
+    finding = _only(detect(text, ctx))
+    assert finding.term == "link.obfuscated"
+    assert finding.code == "malicious_link"
+    assert finding.detector == "links"
+    assert text[finding.start : finding.end] == finding.text == link
+    assert 0.5 <= finding.score < 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.baidu.com/s?wd=1",
+        "见 www.gov.cn 公告",
+        "官网 example.com。",
+        "readme.md main.py config.sh",
+        "I love you. Me too",
+        "e.g. this, i.e. that",
+        "3点30分见",
+        "今天天气很好。你好。",
+        "版本 1.2.3.4 已发布",
+        "v1.2.3.4",
+        "日期 2024.12.25",
+        "",
+    ],
+)
+def test_detect_benign_text_no_finding(ctx, text):
+    assert detect(text, ctx) == []
+
+
+def test_detect_benign_link_trailing_punctuation_excluded(minor_ctx):
+    finding = _only(detect("看这里 https://example.com/a?b=1。", minor_ctx))
+    assert finding.text == "https://example.com/a?b=1"
+
+
+@pytest.mark.parametrize(
+    "text", ["http://1.2.3.4:8080/a", "1.2.3.4/login", "访问 1.2.3.4", "ip: 8.8.8.8"]
+)
+def test_detect_ip_host_with_cue_reviews(ctx, text):
+    assert _only(detect(text, ctx)).term == "link.ip_host"
+
+
+def test_detect_ip_host_octet_too_big_ignored(ctx):
+    assert detect("http://1.2.3.256/a", ctx) == []
+
+
+@pytest.mark.parametrize("host", ["\u0430pple.com", "g\u043e\u043egle.com", "\u03b1pple.com"])
+def test_detect_mixed_script_host_blocks(ctx, host):
+    finding = _only(detect(f"登录 {host}", ctx))
+    assert finding.term == "link.lookalike"
+    assert finding.severity == "block"
+
+
+def test_detect_punycode_lookalike_blocks(ctx):
+    finding = _only(detect("xn--pple-43d.com", ctx))
+    assert finding.term == "link.lookalike"
+    assert finding.severity == "block"
+
+
+def test_detect_punycode_latin_reviews(ctx):
+    # xn--bcher-kva is "bücher": punycode, but a single script
+    assert _only(detect("http://xn--bcher-kva.com", ctx)).term == "link.punycode"
+
+
+def test_detect_chinese_idn_no_finding(ctx):
+    assert detect("xn--fiqs8s.xn--fiqs8s", ctx) == []
+
+
+@pytest.mark.parametrize("link", ["t.cn/A6abc", "https://bit.ly/3abc", "url.cn/x", "dwz.cn/y"])
+def test_detect_shortener_reviews(ctx, link):
+    finding = _only(detect(f"点这里 {link}", ctx))
+    assert finding.term == "link.shortener"
+    assert finding.severity == "review"
+
+
+def test_detect_denied_domain_and_subdomain_block():
+    ctx = Context(deny_domains=frozenset({"Evil.com"}))
+    for text in ("evil.com", "https://a.b.evil.com/x"):
+        finding = _only(detect(text, ctx))
+        assert (finding.term, finding.severity) == ("link.denied", "block")
+    assert detect("notevil.com", ctx) == []
+
+
+def test_detect_allowed_domain_suppresses_risky_forms():
+    ctx = Context(is_minor=True, allow_domains=frozenset({"t.cn", "example.org"}))
+    assert detect("t.cn/abc docs.example.org example[.]org", ctx) == []
+
+
+def test_detect_more_specific_list_entry_wins():
+    ctx = Context(
+        allow_domains=frozenset({"example.com"}), deny_domains=frozenset({"bad.example.com"})
+    )
+    assert _only(detect("x.bad.example.com", ctx)).term == "link.denied"
+    assert detect("good.example.com", ctx) == []
+
+
+def test_detect_minor_benign_link_reviews(minor_ctx):
+    finding = _only(detect("去 www.example.com 玩", minor_ctx))
+    assert finding.term == "link.minor_external"
+    assert finding.score >= 0.5
+
+
+def test_detect_email_domain_not_a_link(minor_ctx):
+    assert detect("邮箱 a@qq.com", minor_ctx) == []
+
+
+def test_detect_several_risks_score_higher(ctx):
+    finding = _only(detect("1[.]2[.]3[.]4/x", ctx))
+    assert finding.score > 0.7
