@@ -78,7 +78,9 @@ def make_text(rng: random.Random, insert: str = "") -> str:
     return text[offset : offset + LENGTH]
 
 
-def rate(detect: Callable[[str, Context], list[Finding]], texts: list[str], seconds: float) -> float:
+def rate(
+    detect: Callable[[str, Context], list[Finding]], texts: list[str], seconds: float
+) -> float:
     """Texts per second of ``detect`` over ``texts``, repeated for about ``seconds``."""
     context = Context()
     done = 0

@@ -41,7 +41,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VERSION = "1.0"
 
 
-def evaluations(fitted_classifier: Any, data_dir: Path, cold_dev: list[Example] | None) -> dict[str, Any]:
+def evaluations(
+    fitted_classifier: Any, data_dir: Path, cold_dev: list[Example] | None
+) -> dict[str, Any]:
     """The figures for one fitted model on whichever evaluation sets are present."""
     figures: dict[str, Any] = {}
     if cold_dev is not None:

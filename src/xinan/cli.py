@@ -19,7 +19,7 @@ SETTINGS = "xinan.config.settings"
 
 def _django(argv: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    from django.core.management import execute_from_command_line  # noqa: PLC0415  # lazy: guard needs no Django
+    from django.core.management import execute_from_command_line  # lazy: guard needs no Django
 
     execute_from_command_line(["xinan", *argv])
     return 0
@@ -27,9 +27,19 @@ def _django(argv: Sequence[str]) -> int:
 
 def _gunicorn_args(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "xinan.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "xinan.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--no-control-socket",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
 
 
@@ -63,7 +73,7 @@ def _run_together(commands: list[list[str]]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["guard"]:
-        from xinan.guard.cli import main as guard_main  # noqa: PLC0415  # no Django for guard
+        from xinan.guard.cli import main as guard_main  # no Django for guard
 
         return guard_main(args_list[1:])
     if args_list[:1] == ["manage"]:
@@ -71,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="xinan", description="信安 xinan: operator commands")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    up = sub.add_parser("up", help="migrate, create the provider and admin on first start, serve with the worker")
+    up = sub.add_parser(
+        "up", help="migrate, create the provider and admin on first start, serve with the worker"
+    )
     serve = sub.add_parser("serve", help="serve the web application (gunicorn)")
     for p in (up, serve):
         p.add_argument("--host", default=os.environ.get("XINAN_HOST", "127.0.0.1"))
@@ -87,7 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify = audit_sub.add_parser("verify", help="verify the hash chain (and signed checkpoints)")
     verify.add_argument("--checkpoint", action="append", default=[])
     verify.add_argument("--public-key", default=None)
-    checkpoint = audit_sub.add_parser("checkpoint", help="write a signed checkpoint of the chain head")
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="write a signed checkpoint of the chain head"
+    )
     checkpoint.add_argument("--out", default=None)
     sub.add_parser("guard", help="the content-security engine (xinan guard --help)")
     sub.add_parser("manage", help="any Django management command (xinan manage --help)")

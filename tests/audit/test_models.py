@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from xinan.audit.models import AuditEvent, AuditTampering
 from xinan.audit.services import record
@@ -42,7 +43,7 @@ def test_audit_event_queryset_delete_is_refused(event: AuditEvent) -> None:
 def test_audit_event_bulk_update_is_refused(event: AuditEvent) -> None:
     stored = AuditEvent.objects.get(id=event.id)
     stored.action = "tests.thing_undone"
-    with pytest.raises(AuditTampering):
+    with pytest.raises(AuditTampering), transaction.atomic():
         AuditEvent.objects.bulk_update([stored], ["action"])
     assert AuditEvent.objects.get(id=event.id).action == "tests.thing_done"
 

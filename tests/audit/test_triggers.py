@@ -13,7 +13,7 @@ from xinan.audit.services import record
 from xinan.audit.verify import verify_chain
 from xinan.core import context
 
-from .conftest import TABLE
+TABLE = AuditEvent._meta.db_table
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_trigger_raw_delete_is_refused(event: AuditEvent) -> None:
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_trigger_truncate_is_refused_on_postgresql(event: AuditEvent) -> None:
-    with pytest.raises(DatabaseError):
+    with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
         _raw(f"TRUNCATE {TABLE}")
     assert AuditEvent.objects.filter(id=event.id).exists()
 

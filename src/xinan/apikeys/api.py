@@ -11,8 +11,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from xinan.apikeys import permissions, selectors, services
 from xinan.apikeys.models import ApiKey
 from xinan.apikeys.schemas import ApiKeyIn, ApiKeyIssuedOut, ApiKeyOut
-from xinan.core.principals import principal
 from xinan.core.exceptions import PermissionDenied
+from xinan.core.principals import principal
 from xinan.tenants.permissions import get_tenant_for
 from xinan.tenants.roles import Perm
 

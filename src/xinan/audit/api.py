@@ -10,8 +10,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.audit import selectors
 from xinan.audit.schemas import AuditEventFilter, AuditEventOut
-from xinan.core.principals import principal
 from xinan.core.exceptions import PermissionDenied
+from xinan.core.principals import principal
 from xinan.tenants.permissions import tenants_with_perm
 from xinan.tenants.roles import Perm
 

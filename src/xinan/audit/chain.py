@@ -44,7 +44,8 @@ def row_hash(prev_hash: str, fields: tuple[str, ...]) -> str:
     """SHA-256 of one row. ``fields`` are the texts of ``HASHED_FIELDS`` in order: the time as
     :func:`epoch_us`, integers in decimal, ``None`` as the empty string."""
     joined = SEPARATOR.join(fields)
-    return hashlib.sha256(f"xinan-audit/v1{SEPARATOR}{prev_hash}{SEPARATOR}{joined}".encode()).hexdigest()
+    text = f"xinan-audit/v1{SEPARATOR}{prev_hash}{SEPARATOR}{joined}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def keyed_hash(value: str, *, pepper: str) -> str:

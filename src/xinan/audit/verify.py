@@ -52,12 +52,18 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                 row_id = row[0]
                 if row_id != expected_id:
                     return VerifyResult(
-                        expected_id - 1, expected_id - 1, prev_hash, expected_id,
+                        expected_id - 1,
+                        expected_id - 1,
+                        prev_hash,
+                        expected_id,
                         f"row {expected_id} is missing (the next row is {row_id})",
                     )
                 if row[11] != prev_hash:
                     return VerifyResult(
-                        row_id - 1, row_id - 1, prev_hash, row_id,
+                        row_id - 1,
+                        row_id - 1,
+                        prev_hash,
+                        row_id,
                         f"row {row_id} does not link to row {row_id - 1}",
                     )
                 occurred = fromiso(row[1]) if isinstance(row[1], str) else row[1]
@@ -65,7 +71,10 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                 fields = (str(row_id), str(epoch_us(occurred)), *row[2:7], tenant, *row[8:11])
                 if row_hash(prev_hash, fields) != row[12]:
                     return VerifyResult(
-                        row_id - 1, row_id - 1, prev_hash, row_id,
+                        row_id - 1,
+                        row_id - 1,
+                        prev_hash,
+                        row_id,
                         f"row {row_id} was altered: its content does not match its hash",
                     )
                 prev_hash = row[12]

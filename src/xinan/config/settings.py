@@ -206,4 +206,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The Huey consumer installs its own handler; passing records up would print them twice.
+    "loggers": {"huey": {"handlers": [], "propagate": False}},
 }

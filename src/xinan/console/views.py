@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xinan.audit import selectors as audit_selectors
 from xinan.audit.models import AuditEvent
@@ -32,6 +32,7 @@ PAGE_SIZE = 50
 
 
 @page
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     require_console(request.user, Perm.ACCESS_CONSOLE)
     by_status = dict(
@@ -53,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@require_safe
 def tenant_list(request: HttpRequest) -> HttpResponse:
     require_console(request.user, Perm.VIEW_TENANT)
     query = request.GET.get("q", "").strip()
@@ -82,6 +84,7 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@require_safe
 def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = _tenant(request, tenant_id, Perm.VIEW_TENANT)
     return _render_detail(request, tenant)
@@ -127,6 +130,7 @@ def member_delete(request: HttpRequest, tenant_id: int, membership_id: int) -> H
 
 
 @page
+@require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
     require_console(request.user, Perm.VIEW_AUDIT)
     form = AuditFilterForm(request.GET)
@@ -146,6 +150,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@require_safe
 def audit_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     require_console(request.user, Perm.VIEW_AUDIT)
     event = get_visible(AuditEvent.objects.all(), request.user, pk=event_id)

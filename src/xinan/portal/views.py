@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from xinan.apikeys import selectors as key_selectors
 from xinan.apikeys import services as key_services
@@ -33,6 +33,7 @@ PAGE_SIZE = 50
 
 
 @page
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     require_portal(request.user)
     tenants = selectors.list_tenants(principal=request.user).filter(kind=Tenant.Kind.CUSTOMER)
@@ -43,12 +44,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@require_safe
 def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_TENANT)
     return render(request, "portal/tenant_detail.html", _context(request, tenant))
 
 
 @page
+@require_safe
 def key_list(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_KEYS)
     return _render_keys(request, tenant)
@@ -89,6 +92,7 @@ def key_revoke(request: HttpRequest, tenant_id: int, key_id: int) -> HttpRespons
 
 
 @page
+@require_safe
 def member_list(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_TENANT)
     return _render_members(request, tenant)
@@ -118,6 +122,7 @@ def member_delete(request: HttpRequest, tenant_id: int, membership_id: int) -> H
 
 
 @page
+@require_safe
 def audit_list(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_AUDIT)
     events = audit_selectors.list_events(principal=request.user, tenant_id=tenant.pk)

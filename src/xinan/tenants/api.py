@@ -9,8 +9,8 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.accounts.models import User
-from xinan.core.principals import principal
 from xinan.core.exceptions import NotFound
+from xinan.core.principals import principal
 from xinan.core.tenancy import get_visible
 from xinan.tenants import permissions, selectors, services
 from xinan.tenants.models import Membership, Tenant

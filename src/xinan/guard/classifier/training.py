@@ -178,8 +178,9 @@ def evaluate_harm(
     """ChineseHarm-bench six-class macro-F1 with per-class precision / recall / F1."""
     results = classifier.score_many([example.text for example in examples])
     gold = [
-        "insult" if example.labels and example.labels[0] in ABUSE_CODES else
-        (example.labels[0] if example.labels else "clean")
+        "insult"
+        if example.labels and example.labels[0] in ABUSE_CODES
+        else (example.labels[0] if example.labels else "clean")
         for example in examples
     ]
     predicted = [predict_harm_class(scores, threshold) for scores in results]

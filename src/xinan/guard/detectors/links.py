@@ -144,7 +144,7 @@ def _rules(
     ):
         return []
     if ip is not None and not (
-        match["scheme"]
+        scheme
         or match["port"]
         or match["path"]
         or _IP_CUE.search(text, max(0, match.start() - 12), match.start())

@@ -19,6 +19,7 @@ from functools import lru_cache
 import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
 
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import (
@@ -100,11 +101,17 @@ def _is_mobile(national: str) -> bool:
 
 
 def _is_ric(number: str) -> bool:
-    """GB 11643: checksum, a birth place stdnum knows, and a birth date in the past."""
-    if not ric.is_valid(number):
+    """GB 11643: checksum, a birth date in the past, and a birth place stdnum knows."""
+    # checksum and date first: stdnum's birth-place lookup costs ~100 us, paid only by
+    # numbers that are almost surely resident IDs
+    if number[-1] != ric.calc_check_digit(number):
         return False
-    birth = ric.get_birth_date(number)
-    return datetime.date(1900, 1, 1) <= birth <= datetime.datetime.now(datetime.UTC).date()
+    try:
+        birth = ric.get_birth_date(number)
+    except ValidationError:
+        return False
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.date(1900, 1, 1) <= birth <= today and ric.is_valid(number)
 
 
 def _is_uscc(text: str, match: re.Match[str]) -> bool:

@@ -28,26 +28,39 @@ KEY_IDS = frozenset(
 
 PAIR_SCORE = 0.95
 
-# Everything below needs one of these: the precheck that keeps a clean comment cheap.
+# Everything below needs one of these. Plain literals only, with their case variants spelt
+# out: Python's regex engine then skips to candidate positions by first character (0.7 us a
+# comment); one case-insensitive group makes the same search 25 us.
 _PRECHECK = re.compile(
-    r"密|口令|://|PRIVATE KEY|PuTTY|AKIA|ASIA|LTAI|AKID|AIza|gh[pousr]_|github_pat_|xox|_live_|eyJ"
-    r"|(?i:pass|pwd|pw\b|secret|token|key)"
-)
-
-# Rule id, pattern, score alone. Boundaries keep a token from being cut out of a longer word.
-_TOKENS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
-    (term, re.compile(rf"(?<![A-Za-z0-9_]){body}(?![A-Za-z0-9_])"), score)
-    for term, body, score in (
-        ("secret.aws_access_key", r"(?:AKIA|ASIA)[A-Z2-7]{16}", 0.75),
-        ("secret.aliyun_access_key", r"LTAI[A-Za-z0-9]{12,20}", 0.75),
-        ("secret.tencent_secret_id", r"AKID[A-Za-z0-9]{32}", 0.75),
-        ("secret.github_token", r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})", 0.95),
-        ("secret.slack_token", r"xox[abposr]-[A-Za-z0-9-]{10,250}", 0.95),
-        ("secret.google_api_key", r"AIza[0-9A-Za-z_\-]{35}", 0.8),
-        ("secret.stripe_key", r"(?:sk|rk)_live_[0-9A-Za-z]{24,99}", 0.95),
-        ("secret.jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", 0.8),
+    "|".join(
+        (
+            "密", "口令", "令牌", "://", "PRIVATE KEY", "PuTTY", "AKIA", "ASIA", "LTAI", "AKID",
+            "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "_live_", "eyJ",
+            "pass", "Pass", "PASS", "pw", "Pw", "PW", "secret", "Secret", "SECRET", "token",
+            "Token", "TOKEN", "key", "Key", "KEY",
+        )
     )
+)  # fmt: skip
+
+# Rule id, pattern, score alone. One alternation whose branches all start with a literal, so
+# the search skips to candidates; word boundaries are checked afterwards (a lookbehind in
+# front would make the engine try every position).
+_TOKEN_RULES: tuple[tuple[str, str, float], ...] = (
+    ("secret.aws_access_key", r"(?:AKIA|ASIA)[A-Z2-7]{16}", 0.75),
+    ("secret.aliyun_access_key", r"LTAI[A-Za-z0-9]{12,20}", 0.75),
+    ("secret.tencent_secret_id", r"AKID[A-Za-z0-9]{32}", 0.75),
+    ("secret.github_token", r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}", 0.95),
+    ("secret.slack_token", r"xox[abposr]-[A-Za-z0-9-]{10,250}", 0.95),
+    ("secret.google_api_key", r"AIza[0-9A-Za-z_\-]{35}", 0.8),
+    ("secret.stripe_key", r"sk_live_[0-9A-Za-z]{24,99}|rk_live_[0-9A-Za-z]{24,99}", 0.95),
+    ("secret.jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", 0.8),
 )
+_TOKEN = re.compile(
+    "|".join(f"(?P<t{i}>{body})" for i, (_, body, _) in enumerate(_TOKEN_RULES))
+    + "(?![A-Za-z0-9_])"
+)
+_TOKEN_TERMS = {f"t{i}": (term, score) for i, (term, _, score) in enumerate(_TOKEN_RULES)}
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 _PEM = re.compile(r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,\- \t\r\n]{0,16384}")
@@ -85,6 +98,11 @@ _HOST_OR_ACCOUNT = re.compile(
     r"|root|admin|administrator|ubuntu)(?![A-Za-z])"
 )
 _PAIR_WINDOW = 80
+# Cheap gates in front of the costlier rules (plain literals: see _PRECHECK).
+_GENERIC_HINT = re.compile(
+    "ecret|ECRET|oken|OKEN|pi_key|pi-key|piKey|pikey|PI_KEY|PIKEY|私钥|密钥|令牌"
+)
+_PASSWORD_HINT = re.compile("密码|密碼|口令|pass|Pass|PASS|pw|Pw|PW")
 
 
 def detect(text: str, context: Context) -> list[Finding]:
@@ -92,18 +110,25 @@ def detect(text: str, context: Context) -> list[Finding]:
     if _PRECHECK.search(text) is None:
         return []
     hits: list[tuple[int, int, str, float]] = []
-    hits.extend(_private_keys(text))
-    for term, pattern, score in _TOKENS:
-        hits.extend((m.start(), m.end(), term, score) for m in pattern.finditer(text))
-    hits.extend(
-        (m.start(), m.end(), URL_CREDENTIALS, PAIR_SCORE) for m in _URL_CREDENTIALS.finditer(text)
-    )
-    hits.extend(
-        (m.start(), m.end("value"), GENERIC_KEY, 0.7)
-        for m in _GENERIC_KEY.finditer(text)
-        if _looks_random(m["value"])
-    )
-    hits.extend(_passwords(text))
+    if "PRIVATE KEY" in text or "PuTTY" in text:
+        hits.extend(_private_keys(text))
+    for match in _TOKEN.finditer(text):
+        if match.start() == 0 or text[match.start() - 1] not in _WORD_CHARS:
+            term, score = _TOKEN_TERMS[match.lastgroup or ""]
+            hits.append((match.start(), match.end(), term, score))
+    if "://" in text:
+        hits.extend(
+            (m.start(), m.end(), URL_CREDENTIALS, PAIR_SCORE)
+            for m in _URL_CREDENTIALS.finditer(text)
+        )
+    if _GENERIC_HINT.search(text):
+        hits.extend(
+            (m.start(), m.end("value"), GENERIC_KEY, 0.7)
+            for m in _GENERIC_KEY.finditer(text)
+            if _looks_random(m["value"])
+        )
+    if _PASSWORD_HINT.search(text):
+        hits.extend(_passwords(text))
     hits = _pair_cloud_keys(text, _drop_overlaps(hits))
     return [make_finding(NAME, CODE, text, s, e, term, score) for s, e, term, score in hits]
 

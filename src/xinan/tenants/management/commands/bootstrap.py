@@ -26,8 +26,10 @@ class Command(BaseCommand):
             return
         _tenant, admin, password = created
         # Shown once and never stored in plain text: the operator must keep or change it.
-        self.stdout.write(self.style.SUCCESS(
-            f"\n  xinan 信安 is ready at {options['url']}\n"
-            f"  first start: admin login  {admin.username} / {password}\n"
-            "  (shown only this once; change it after signing in)\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  xinan 信安 is ready at {options['url']}\n"
+                f"  first start: admin login  {admin.username} / {password}\n"
+                "  (shown only this once; change it after signing in)\n"
+            )
+        )

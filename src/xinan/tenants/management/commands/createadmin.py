@@ -23,12 +23,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         provider = Tenant.objects.filter(kind=Tenant.Kind.PROVIDER).first()
         if provider is None:
-            raise CommandError("no provider tenant yet: run `xinan up` or `xinan manage bootstrap` first")
+            raise CommandError(
+                "no provider tenant yet: run `xinan up` or `xinan manage bootstrap` first"
+            )
         password = accounts.generate_password()
         try:
             with transaction.atomic():
                 user = accounts.create_user(
-                    username=options["username"], email=options["email"], password=password, actor=None
+                    username=options["username"],
+                    email=options["email"],
+                    password=password,
+                    actor=None,
                 )
                 services.add_member(tenant=provider, user=user, role=Role.ADMIN, actor=None)
         except DomainError as exc:
