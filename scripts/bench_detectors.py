@@ -81,17 +81,25 @@ def make_text(rng: random.Random, insert: str = "") -> str:
 def rate(
     detect: Callable[[str, Context], list[Finding]], texts: list[str], seconds: float
 ) -> float:
-    """Texts per second of ``detect`` over ``texts``, repeated for about ``seconds``."""
+    """Texts per second of ``detect`` over ``texts``: the best of five rounds of ``seconds``/5.
+
+    The best round is reported, as timeit does: slower rounds measure other processes on the
+    machine, not the detector.
+    """
     context = Context()
-    done = 0
-    began = time.perf_counter()
-    while True:
-        for text in texts:
-            detect(text, context)
-        done += len(texts)
-        elapsed = time.perf_counter() - began
-        if elapsed >= seconds:
-            return done / elapsed
+    best = 0.0
+    for _ in range(5):
+        done = 0
+        began = time.perf_counter()
+        while True:
+            for text in texts:
+                detect(text, context)
+            done += len(texts)
+            elapsed = time.perf_counter() - began
+            if elapsed >= seconds / 5:
+                break
+        best = max(best, done / elapsed)
+    return best
 
 
 def main() -> None:
@@ -100,7 +108,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 - reproducible bench data, not cryptography
     clean = [make_text(rng) for _ in range(1000)]
     hits = {name: [make_text(rng, rng.choice(h)) for _ in range(1000)] for name, h in HITS.items()}
     for name, texts in hits.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
-
 from tests.factories import PASSWORD
+
 from xinan.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

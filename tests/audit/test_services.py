@@ -117,3 +117,17 @@ def test_record_non_json_values_are_stored_as_text() -> None:
         changes={"when": (None, tenant.created_at)},
     )
     assert json.loads(event.changes)["when"] == [None, str(tenant.created_at)]
+
+
+@pytest.mark.django_db
+def test_record_value_with_chain_separator_is_refused_and_nothing_written() -> None:
+    with pytest.raises(ValueError, match="U\\+001F"):
+        record(actor=None, action="tests.thing\x1fdone")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_record_separator_inside_changes_is_escaped_by_json() -> None:
+    event = record(actor=None, action="tests.thing_done", changes={"note": (None, "a\x1fb")})
+    assert "\x1f" not in event.changes
+    assert json.loads(event.changes)["note"] == [None, "a\x1fb"]

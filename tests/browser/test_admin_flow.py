@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect, sync_playwright
-
 from tests.factories import PASSWORD
+
 from xinan.accounts.models import User
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
 from xinan.accounts import services as accounts
 from xinan.audit import services as audit
 from xinan.audit.models import AuditEvent

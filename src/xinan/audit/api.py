@@ -1,6 +1,8 @@
 """Reading the audit trail over HTTP (staff with audit rights, or a customer's own events)."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: with ``@paginate`` in between, ninja
+# resolves the view's string annotations in ninja's own module, where ``Query`` is unknown,
+# and every request (and the OpenAPI schema) failed with a PydanticUserError.
 
 from typing import Any
 

@@ -203,9 +203,9 @@ def _query_string(request: HttpRequest) -> str:
 
 
 def _pretty_json(raw: str) -> str:
-    if not raw:
-        return ""
+    """The stored canonical JSON, indented for reading; empty when nothing changed."""
     try:
-        return json.dumps(json.loads(raw), ensure_ascii=False, indent=2, sort_keys=True)
+        parsed = json.loads(raw) if raw else None
     except ValueError:
         return raw
+    return json.dumps(parsed, ensure_ascii=False, indent=2, sort_keys=True) if parsed else ""

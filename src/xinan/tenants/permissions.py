@@ -35,7 +35,9 @@ def grants_of(principal: Any) -> Grants:
     if not getattr(principal, "is_authenticated", False):
         grants = Grants(frozenset(), {})
     elif hasattr(principal, "key_grants"):
-        grants = principal.key_grants()
+        # From the key's own scopes, no query; and a key principal is frozen (no cache slot).
+        key_grants: Grants = principal.key_grants()
+        return key_grants
     else:
         everywhere: set[str] = set()
         per_tenant: dict[int, set[str]] = {}

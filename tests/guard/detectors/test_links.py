@@ -140,3 +140,14 @@ def test_detect_email_domain_not_a_link(minor_ctx):
 def test_detect_several_risks_score_higher(ctx):
     finding = _only(detect("1[.]2[.]3[.]4/x", ctx))
     assert finding.score > 0.7
+
+
+def test_detect_userinfo_hiding_host_flagged(ctx):
+    text = "登录 http://apple.com@evil.example.net/verify 验证"
+    finding = _only(detect(text, ctx))
+    assert finding.term == "link.userinfo"
+    assert finding.text == "http://apple.com@evil.example.net/verify"
+
+
+def test_detect_email_user_part_not_a_link(minor_ctx):
+    assert detect("写信给 john.doe.com@example.org", minor_ctx) == []

@@ -222,3 +222,9 @@ def test_detect_all_digit_uscc_after_keyword_found(ctx):
             break
     assert _terms(detect(f"税号：{code}", ctx)) == ["pi.cn_uscc"]
     assert detect(f"编码 {code}", ctx) == []
+
+
+def test_detect_ric_region_without_county_ignored(ctx):
+    # python-stdnum raises KeyError inside is_valid for this region code; we must not
+    body = "11000119900101123"
+    assert detect(body + ric.calc_check_digit(body + "0"), ctx) == []

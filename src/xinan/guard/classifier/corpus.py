@@ -97,19 +97,18 @@ def _contact(rng: random.Random) -> str:
 
 
 def _link(rng: random.Random) -> str:
+    """A throw-away site address, often written with the dot spelled out to dodge filters."""
+    if rng.random() < 0.5:
+        # Short letter-and-digit hosts on cheap domains, typical of gambling and scam sites.
+        host = "".join(rng.choice(_LETTERS + "0123456789") for _ in range(rng.randint(3, 6)))
+        tld = _pick(rng, [".top", ".cc", ".vip", ".com", ".xyz"])
+        dot = _pick(rng, [".", ".", "点", "。", " . ", "dot", "典", "[.]"])
+        return f"{host}{dot}{tld[1:]}"
     host = "".join(rng.choice(_LETTERS) for _ in range(rng.randint(3, 9)))
     tld = _pick(rng, [".com", ".cn", ".cc", ".vip", ".top", ".xyz", ".net", ".app"])
     sub = _pick(rng, ["", "www.", "m.", "h5.", "app."])
-    path = _pick(
-        rng,
-        [
-            "",
-            "/",
-            f"/?code={_digits(rng, 4, 8)}",
-            f"/r/{_digits(rng, 3, 6)}",
-            f"/#/reg?id={_digits(rng, 4, 7)}",
-        ],
-    )
+    path = _pick(rng, ["", "/", f"/?code={_digits(rng, 4, 8)}", f"/r/{_digits(rng, 3, 6)}",
+                       f"/#/reg?id={_digits(rng, 4, 7)}"])
     scheme = _pick(rng, ["https://", "http://", "", ""])
     return f"{scheme}{sub}{host}{_digits(rng, 0, 3)}{tld}{path}"
 

@@ -44,6 +44,10 @@ class Settings:
     seed: int = 20261123
     # Extra weight on the examples written for xinan, which are far fewer than COLD's rows.
     example_weight: float = 1.0
+    # Heads whose positives and negatives are re-weighted to equal mass: these see a few
+    # thousand positives among tens of thousands of negatives. ``hate`` (COLD) is balanced
+    # in its data already.
+    balanced: tuple[str, ...] = ("insult", "gambling", "porn", "fraud", "spam_ads")
     codes: tuple[str, ...] = ("hate", "insult", "gambling", "porn", "fraud", "spam_ads")
 
     def as_dict(self) -> dict[str, Any]:
@@ -55,6 +59,7 @@ class Settings:
             "C": self.c,
             "seed": self.seed,
             "example_weight": self.example_weight,
+            "balanced": list(self.balanced),
             "codes": list(self.codes),
         }
 
@@ -139,7 +144,11 @@ def fit(
             intercept[column] = -20.0 if target.max() == 0 else 20.0
             continue
         model = LogisticRegression(
-            C=settings.c, solver="liblinear", max_iter=1000, random_state=settings.seed
+            C=settings.c,
+            solver="liblinear",
+            max_iter=1000,
+            random_state=settings.seed,
+            class_weight="balanced" if code in settings.balanced else None,
         )
         model.fit(matrix, target, sample_weight=sample_weight)
         coef[:, column] = model.coef_[0]

@@ -31,12 +31,14 @@ PUNYCODE = "link.punycode"
 OBFUSCATED = "link.obfuscated"
 IP_HOST = "link.ip_host"
 SHORTENER = "link.shortener"
+USERINFO = "link.userinfo"
 MINOR_EXTERNAL = "link.minor_external"
 
 _SCORES = {
     DENIED: 0.99,
     LOOKALIKE: 0.95,
     PUNYCODE: 0.75,
+    USERINFO: 0.8,
     OBFUSCATED: 0.7,
     IP_HOST: 0.6,
     SHORTENER: 0.6,
@@ -77,6 +79,8 @@ _DOT_SPLIT = re.compile(_DOT)
 _HOST = re.compile(
     rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL})+)(?P<port>[:：]\d{{1,5}})?(?P<path>[/／?#][!-~]*)?"
 )
+# "http://apple.com@evil.com" goes to evil.com: the part before @ only imitates a host.
+_USERINFO = re.compile(r"://[^\s/@＠]{1,200}[@＠]$")
 _SCHEME = re.compile(rf"(?i:h[tx]{{2}}ps?|ftp){_SPACE}*[:：]{_SPACE}*[/／]{_SPACE}*[/／]{_SPACE}*$")
 # Every link has a letter or digit right before a dot of some form; a written-out dot (点, 。)
 # is followed by a letter, since top-level domains are letters ("3点30" is a time). This
@@ -109,12 +113,21 @@ def detect(text: str, context: Context) -> list[Finding]:
         if match is None:
             continue
         done = match.end()
+        if done < len(text) and text[done] in "@＠":
+            continue  # the user part of an e-mail address or of a URL
+        prefix_end = start
+        userinfo = None
         if start > 0 and text[start - 1] in "@＠_":
-            continue  # the domain of an e-mail address (personal_info's) or part of a name
-        scheme = _SCHEME.search(text, max(0, start - 24), start)
-        rules = _rules(text, match, scheme[0] if scheme else "", allow, deny, context.is_minor)
+            userinfo = _USERINFO.search(text, max(0, start - 200), start)
+            if userinfo is None:
+                continue  # the domain of an e-mail address (personal_info's) or part of a name
+            prefix_end = userinfo.start() + 3  # just after "://"
+        scheme = _SCHEME.search(text, max(0, prefix_end - 24), prefix_end)
+        rules = _rules(
+            text, match, scheme[0] if scheme else "", userinfo is not None, (allow, deny), context
+        )
         if rules:
-            begin = scheme.start() if scheme else start
+            begin = scheme.start() if scheme else prefix_end
             score = min(0.99, max(_SCORES[r] for r in rules) + 0.1 * (len(rules) > 1))
             term = max(rules, key=_SCORES.__getitem__)
             end = _strip_trailing(text, match)
@@ -126,9 +139,9 @@ def _rules(
     text: str,
     match: re.Match[str],
     scheme: str,
-    allow: tuple[str, ...],
-    deny: tuple[str, ...],
-    is_minor: bool,
+    has_userinfo: bool,
+    lists: tuple[tuple[str, ...], tuple[str, ...]],
+    context: Context,
 ) -> list[str]:
     """The risk rules a link triggers; empty for a benign or allow-listed link."""
     dots = _DOT_SPLIT.findall(match["host"])
@@ -150,7 +163,7 @@ def _rules(
         or _IP_CUE.search(text, max(0, match.start() - 12), match.start())
     ):
         return []  # "版本 1.2.3.4": a version string, not an address
-    listed = _listed(host, allow, deny)
+    listed = _listed(host, *lists)
     if listed == "allow":
         return []
     rules: list[str] = []
@@ -169,7 +182,9 @@ def _rules(
             rules.append(LOOKALIKE)
         if shortener:
             rules.append(SHORTENER)
-    if is_minor and not rules:
+    if has_userinfo:
+        rules.append(USERINFO)
+    if context.is_minor and not rules:
         rules.append(MINOR_EXTERNAL)  # CON-5: minors get every external link reviewed
     return rules
 

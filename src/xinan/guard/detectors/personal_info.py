@@ -50,9 +50,16 @@ _STRONG = frozenset({RIC, BANK_CARD, PASSPORT})
 _RUN = compile_noisy_digits(8)
 # Every identifier but an e-mail holds six digits, noisy or not: the cheap precheck.
 _PRECHECK = re.compile(rf"\d(?:{DIGIT_NOISE}{{0,2}}\d){{5}}")
-# The lengths a number of interest can have, longest first: bank cards 16-19, resident IDs
-# and USCCs 18, +86/0086 mobiles 13/15, mobiles 11.
-_LENGTHS = (19, 18, 17, 16, 15, 13, 11)
+# The lengths a number of interest can have by its first digit, longest first: mobiles 11
+# (1), +86/0086 mobiles 13/15 (8, 0), resident IDs 18 (regions 1-8), bank cards 16-19.
+_CARD_LENGTHS = (19, 18, 17, 16)
+_LENGTHS = {
+    "0": (15,),
+    "1": (18, 11),
+    "7": (18,),
+    "8": (18, 13),
+    **dict.fromkeys("234569", _CARD_LENGTHS),
+}
 
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}[@＠]"
@@ -71,6 +78,7 @@ _PASSPORT = re.compile(
     r"(?:护照|護照|通行证|通行證|旅行证|(?i:passport))[^\n]{0,12}?"
     r"(?<![A-Za-z0-9])(?P<id>[EGDSPKCHMegdspkchm](?:[A-Za-z]\d{7}|\d{8}))(?![A-Za-z0-9])"
 )
+_PASSPORT_HINT = re.compile("护照|護照|通行证|通行證|旅行证|assport|ASSPORT")
 # An address or a name next to an identifier ties it to one person (CON-5).
 _IDENTITY_CUE = re.compile(
     r"住址|地址|家住|住在|住处|户籍|籍贯|小区|单元|门牌|姓名|真名|名字叫|本名|工作单位|"
@@ -104,14 +112,21 @@ def _is_ric(number: str) -> bool:
     """GB 11643: checksum, a birth date in the past, and a birth place stdnum knows."""
     # checksum and date first: stdnum's birth-place lookup costs ~100 us, paid only by
     # numbers that are almost surely resident IDs
-    if number[-1] != ric.calc_check_digit(number):
+    if number[6:8] not in ("19", "20") or number[-1] != ric.calc_check_digit(number):
         return False
     try:
         birth = ric.get_birth_date(number)
     except ValidationError:
         return False
     today = datetime.datetime.now(datetime.UTC).date()
-    return datetime.date(1900, 1, 1) <= birth <= today and ric.is_valid(number)
+    if not datetime.date(1900, 1, 1) <= birth <= today:
+        return False
+    try:
+        return ric.is_valid(number)
+    except KeyError:
+        # python-stdnum 2.2 raises KeyError for a region code its database knows without a
+        # county (110001): such a code is no county, so the number is no resident ID
+        return False
 
 
 def _is_uscc(text: str, match: re.Match[str]) -> bool:
@@ -123,8 +138,12 @@ def _is_uscc(text: str, match: re.Match[str]) -> bool:
     return True
 
 
-def _classify(number: str) -> str | None:
-    """The rule id of a candidate digit string cut at group boundaries, or None."""
+def _classify(number: str, luhn_ok: bool) -> str | None:
+    """The rule id of a candidate digit string cut at group boundaries, or None.
+
+    ``luhn_ok`` is the Luhn test of ``number`` from the run's prefix sums (see _LuhnSums); a
+    card is confirmed by stdnum only when it passes.
+    """
     length = len(number)
     if "X" in number:
         return RIC if length == 18 and number.index("X") == 17 and _is_ric(number) else None
@@ -136,26 +155,54 @@ def _classify(number: str) -> str | None:
         return MOBILE if _is_mobile(number[2:]) else None
     if length == 15 and number.startswith("0086"):
         return MOBILE if _is_mobile(number[4:]) else None
-    if length >= 16 and number.startswith(_CARD_IIN) and luhn.is_valid(number):
+    if length >= 16 and luhn_ok and number.startswith(_CARD_IIN) and luhn.is_valid(number):
         return BANK_CARD
     return None
 
 
-def _numbers(text: str, taken: Spans) -> list[tuple[int, int, str]]:
-    """(start, end, rule) of every identifier in the noisy digit runs of ``text``."""
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+class _LuhnSums:
+    """Luhn sums of every window of a digit run in O(1) each, from two prefix sums.
+
+    In a window ending at ``stop`` the digits doubled are those whose index has the other
+    parity than ``stop - 1``. Without this, a megabyte of "6 6 6 ..." costs four stdnum Luhn
+    calls per digit (issue 4: bad input must not hang).
+    """
+
+    def __init__(self, digits: str) -> None:
+        self._even = [0]  # digits at even indexes doubled
+        self._odd = [0]  # digits at odd indexes doubled
+        for index, char in enumerate(digits):
+            value = int(char) if char != "X" else 0
+            doubled = _DOUBLED[value]
+            self._even.append(self._even[-1] + (doubled if index % 2 == 0 else value))
+            self._odd.append(self._odd[-1] + (value if index % 2 == 0 else doubled))
+
+    def valid(self, begin: int, stop: int) -> bool:
+        """Whether ``digits[begin:stop]`` passes the Luhn test."""
+        sums = self._even if (stop - 1) % 2 == 1 else self._odd
+        return (sums[stop] - sums[begin]) % 10 == 0
+
+
+def _numbers(text: str, pos: int, taken: Spans) -> list[tuple[int, int, str]]:
+    """(start, end, rule) of every identifier in the noisy digit runs of ``text[pos:]``."""
     found: list[tuple[int, int, str]] = []
-    for match in _RUN.finditer(text):
+    for match in _RUN.finditer(text, pos):
         run = read_digit_run(text, match.start(), match.end())
         count = len(run.digits)
+        sums = _LuhnSums(run.digits) if count >= 16 else None
         first = 0
         for begin in sorted(run.group_starts):
             if begin < first:
                 continue
-            for length in _LENGTHS:
+            for length in _LENGTHS.get(run.digits[begin], ()):
                 stop = begin + length
                 if stop > count or stop not in run.group_ends:
                     continue
-                rule = _classify(run.digits[begin:stop])
+                luhn_ok = sums is not None and length >= 16 and sums.valid(begin, stop)
+                rule = _classify(run.digits[begin:stop], luhn_ok)
                 if rule is None:
                     continue
                 start, end = run.positions[begin], run.positions[stop - 1] + 1
@@ -172,17 +219,31 @@ def _numbers(text: str, taken: Spans) -> list[tuple[int, int, str]]:
 def detect(text: str, context: Context) -> list[Finding]:
     """Personal identifiers in ``text``, scored by how much of one person they expose."""
     has_at = "@" in text or "＠" in text
-    if not has_at and _PRECHECK.search(text) is None:
+    digits = _PRECHECK.search(text)
+    if digits is None and not has_at:
         return []
     hits: list[tuple[int, int, str]] = []
     if has_at:
         hits.extend((m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text))
-    hits.extend((m.start(), m.end(), USCC) for m in _USCC.finditer(text) if _is_uscc(text, m))
-    hits.extend((m.start("id"), m.end("id"), PASSPORT) for m in _PASSPORT.finditer(text))
-    taken = Spans()
-    for start, end, _ in hits:
-        taken.add(start, end)
-    hits.extend(_numbers(text, taken))
+    if digits is not None:
+        # Every digit-bearing identifier starts at most two characters (a USCC's leading
+        # letters) before the first six-digit stretch; a passport's keyword within 24.
+        first = digits.start()
+        hits.extend(
+            (m.start(), m.end(), USCC)
+            for m in _USCC.finditer(text, max(0, first - 2))
+            if _is_uscc(text, m)
+        )
+        if _PASSPORT_HINT.search(text):
+            hits.extend(
+                (m.start("id"), m.end("id"), PASSPORT)
+                for m in _PASSPORT.finditer(text, max(0, first - 24))
+            )
+        taken = Spans()
+        for start, end, _ in hits:
+            taken.add(start, end)
+        hits.extend(_numbers(text, first, taken))
+        hits.sort()
     if not hits:
         return []
     return [

@@ -63,7 +63,8 @@ _TOKEN_TERMS = {f"t{i}": (term, score) for i, (term, _, score) in enumerate(_TOK
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 _PEM = re.compile(r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
-_PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,\- \t\r\n]{0,16384}")
+_PEM_MAX = 16384  # characters; an RSA-8192 key is about 6,500
+_PEM_BODY = re.compile(rf"[A-Za-z0-9+/=:,\- \t\r\n]{{0,{_PEM_MAX}}}")
 _PUTTY = re.compile(r"PuTTY-User-Key-File-\d+: *\S+")
 _URL_CREDENTIALS = re.compile(
     r"(?i:[a-z][a-z0-9+.\-]{1,15})://[^\s:/@]{1,64}:[^\s/@]{1,128}@[^\s/@]{1,253}"
@@ -90,12 +91,13 @@ _NOT_A_PASSWORD = re.compile(
     r"|incorrect|wrong|expired|field|strength|hash|length|protected|https?://\S*|www\.\S*|/\S*)"
     r"|[*•●#xX]+|[.…]+"
 )
-# A host or an account near a password makes it a usable credential (NET-2).
+# A host or an account near a password makes it a usable credential (NET-2). Searched in a
+# lower-cased window, so the pattern needs no case-insensitive group.
 _HOST_OR_ACCOUNT = re.compile(
-    r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|[\w.-]+@[\w-]+(?:\.[\w-]+)+"
+    r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|@[\w-]+\.[\w.-]+"
     r"|服务器|伺服器|主机|主機|机器|数据库|远程|账号|帳號|账户|帳戶|帐号|帐户|用户名|用戶名|登录名|登錄名"
-    r"|(?<![A-Za-z])(?i:host|server|ssh|ftp|rdp|vps|mysql|redis|ip|user(?:name)?|login|account"
-    r"|root|admin|administrator|ubuntu)(?![A-Za-z])"
+    r"|(?<![a-z])(?:host|server|ssh|ftp|rdp|vps|mysql|redis|ip|username|user|login|account"
+    r"|root|admin|administrator|ubuntu)(?![a-z])"
 )
 _PAIR_WINDOW = 80
 # Cheap gates in front of the costlier rules (plain literals: see _PRECHECK).
@@ -136,17 +138,20 @@ def detect(text: str, context: Context) -> list[Finding]:
 def _private_keys(text: str) -> list[tuple[int, int, str, float]]:
     """PEM private keys (to their END line, or to the end of the base64 body) and PuTTY keys."""
     found: list[tuple[int, int, str, float]] = []
-    for match in _PEM.finditer(text):
+    pos = 0
+    while (match := _PEM.search(text, pos)) is not None:
         footer = f"-----END {match['kind']}PRIVATE KEY"
-        stop = text.find(footer, match.end(), match.end() + 16384)
+        stop = text.find(footer, match.end(), match.end() + _PEM_MAX)
         if stop >= 0:
-            end = text.find("-----", stop + len(footer))
-            end = end + 5 if end >= 0 else stop + len(footer)
+            close = text.find("-----", stop + len(footer), stop + len(footer) + 16)
+            end = close + 5 if close >= 0 else stop + len(footer)
         else:
             body = _PEM_BODY.match(text, match.end())
             end = body.end() if body else match.end()
-            end = len(text[:end].rstrip()) if end > match.end() else end
+            while end > match.end() and text[end - 1].isspace():
+                end -= 1
         found.append((match.start(), end, PRIVATE_KEY, 0.99))
+        pos = max(end, match.end())
     found.extend((m.start(), m.end(), PRIVATE_KEY, 0.99) for m in _PUTTY.finditer(text))
     return found
 
@@ -159,10 +164,9 @@ def _passwords(text: str) -> list[tuple[int, int, str, float]]:
         if len(value) < 3 or _NOT_A_PASSWORD.fullmatch(value):
             continue
         start, end = match.start(), match.start("value") + len(value)
-        window_start = max(0, start - _PAIR_WINDOW)
-        paired = _HOST_OR_ACCOUNT.search(text, window_start, start) or _HOST_OR_ACCOUNT.search(
-            text, end, end + _PAIR_WINDOW
-        )
+        before = text[max(0, start - _PAIR_WINDOW) : start].lower()
+        after = text[end : end + _PAIR_WINDOW].lower()
+        paired = _HOST_OR_ACCOUNT.search(before) or _HOST_OR_ACCOUNT.search(after)
         found.append((start, end, PASSWORD, PAIR_SCORE if paired else 0.6))
     return found
 
