@@ -15,7 +15,9 @@ from xinan.apikeys import services as apikeys
 from xinan.audit import api as audit_api
 from xinan.core.exceptions import DomainError
 from xinan.core.problems import problem
+from xinan.moderation import api as moderation_api
 from xinan.tenants import api as tenants_api
+from xinan.webhooks import api as webhooks_api
 
 
 class ApiKeyAuth(HttpBearer):
@@ -87,3 +89,5 @@ api.add_router("/", tenants_api.me_router)
 api.add_router("/tenants", tenants_api.router)
 api.add_router("/api-keys", apikeys_api.router)
 api.add_router("/audit", audit_api.router)
+api.add_router("/", moderation_api.router)
+api.add_router("/webhooks", webhooks_api.router)

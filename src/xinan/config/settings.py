@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "xinan.tenants",
     "xinan.apikeys",
     "xinan.mail",
+    "xinan.scanning",
+    "xinan.webhooks",
+    "xinan.moderation",
     "xinan.console",
     "xinan.portal",
 ]

@@ -111,6 +111,7 @@ def test_detect_plain_cue_for_minor_reviews_minor_unsafe(minor_ctx):
         "我的QQ空间很好看",
         "vxworks 很好用",
         "hotel 123456",
+        "按 Ctrl+V 粘贴，C++ 很难",
         "QQ 123",
         "加油！2024年12月25日 生日快乐",
         "今天天气很好。",

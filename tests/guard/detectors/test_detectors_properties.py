@@ -20,7 +20,12 @@ _ALPHABET = st.sampled_from(
         *("\x00", "\ud800", "\udfff", "\u200b", "а", "xn--", "http://", "AKIA", "-----BEGIN"),
     ]
 )
-_TEXTS = st.one_of(st.text(), st.lists(_ALPHABET, max_size=80).map("".join))
+_TEXTS = st.one_of(
+    st.text(),
+    st.lists(_ALPHABET, max_size=80).map("".join),
+    # digit soup: every window of it is a candidate ID, phone or card number
+    st.text(alphabet="0123456789０１２３ -.Xx@", max_size=300),
+)
 
 
 def test_detectors_interface_complete_keys():
@@ -29,7 +34,7 @@ def test_detectors_interface_complete_keys():
 
 
 @pytest.mark.parametrize("name", sorted(DETECTORS))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(text=_TEXTS, minor=st.booleans())
 def test_detector_random_text_offsets_exact(name, text, minor):
     findings = DETECTORS[name](text, CTXS[minor])

@@ -43,7 +43,7 @@ class Settings:
     c: float = 8.0
     seed: int = 20261123
     # Extra weight on the examples written for xinan, which are far fewer than COLD's rows.
-    example_weight: float = 1.0
+    example_weight: float = 3.0
     # Heads whose positives and negatives are re-weighted to equal mass: these see a few
     # thousand positives among tens of thousands of negatives. ``hate`` (COLD) is balanced
     # in its data already.

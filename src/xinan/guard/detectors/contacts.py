@@ -66,6 +66,8 @@ def _cue_pattern(cues: list[str]) -> str:
             body += "(?![A-Za-z])"
         if cue[0].isascii() and cue[0].isalpha():
             body = "(?<![A-Za-z])" + body
+        elif cue[0] in "+＋":
+            body = "(?<![A-Za-z0-9])" + body  # "Ctrl+V" is a keyboard shortcut
         parts.append(body)
     return "|".join(parts)
 
