@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinan.accounts.models import User
-from xinan.core.forms import ServiceForm
+from xinan.core.service_forms import ServiceForm
 from xinan.tenants import services
 from xinan.tenants.models import Membership, Tenant
 from xinan.tenants.roles import CUSTOMER_ROLES, STAFF_ROLES, Role

@@ -22,8 +22,8 @@ from xinan.audit.models import AuditEvent
 from xinan.console.forms import AuditFilterForm, MemberAddForm, TenantCreateForm, TenantStatusForm
 from xinan.console.permissions import require_console
 from xinan.core.exceptions import Conflict
+from xinan.core.pages import page
 from xinan.core.tenancy import get_visible
-from xinan.core.views import page
 from xinan.tenants import permissions, selectors, services
 from xinan.tenants.models import Membership, Tenant
 from xinan.tenants.roles import Perm

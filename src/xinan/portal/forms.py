@@ -11,7 +11,7 @@ from xinan.accounts.models import User
 from xinan.apikeys import services as apikeys
 from xinan.apikeys.models import ApiKey
 from xinan.core.exceptions import Conflict
-from xinan.core.forms import ServiceForm
+from xinan.core.service_forms import ServiceForm
 from xinan.tenants import services as tenants
 from xinan.tenants.models import Membership, Tenant
 from xinan.tenants.roles import CUSTOMER_ROLES, KEY_SCOPES, Role

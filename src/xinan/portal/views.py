@@ -20,8 +20,8 @@ from xinan.apikeys import selectors as key_selectors
 from xinan.apikeys import services as key_services
 from xinan.audit import selectors as audit_selectors
 from xinan.core.exceptions import Conflict
+from xinan.core.pages import page
 from xinan.core.tenancy import get_visible
-from xinan.core.views import page
 from xinan.portal.forms import KeyIssueForm, MemberAddForm
 from xinan.portal.permissions import get_portal_key, get_portal_tenant
 from xinan.tenants import permissions, selectors

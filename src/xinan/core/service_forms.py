@@ -21,7 +21,7 @@ class ServiceForm(forms.Form):
 
     A domain error from the service (a taken identifier, a state that forbids the change)
     becomes an error on the form, shown to the user, instead of a 500. Authorisation errors
-    pass through to :func:`xinan.core.views.page`.
+    pass through to :func:`xinan.core.pages.page`.
     """
 
     #: Domain error class -> (field or None, message) for errors with a friendlier wording.
