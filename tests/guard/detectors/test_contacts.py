@@ -67,7 +67,9 @@ def test_detect_cue_with_wechat_id_handoff(ctx, text):
     assert _only(detect(text, ctx)).text == text
 
 
-@pytest.mark.parametrize("text", ["扣扣 1 2 3 4 5 6 7 8", "QQ12345678", "企鹅号:１２３４５６７８"])
+@pytest.mark.parametrize(
+    "text", ["扣扣 1 2 3 4 5 6 7 8", "QQ12345678", "企鹅号:１２３４５６７８", "QQ群：12345678"]
+)
 def test_detect_qq_number_forms_found(ctx, text):
     findings = detect(text, ctx)
     assert findings
@@ -124,3 +126,8 @@ def test_detect_ordinary_text_ignored(ctx, text):
 
 def test_detect_phone_cue_short_number_ignored(ctx):
     assert detect("电话 12345", ctx) == []
+
+
+def test_detect_cue_leading_into_handoff_one_finding(minor_ctx):
+    finding = _only(detect("加我QQ 2345678901 一起玩", minor_ctx))
+    assert finding.term == "contact.qq"

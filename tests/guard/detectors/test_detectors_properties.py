@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from xinan.guard.context import Context
 from xinan.guard.detectors import DETECTORS, VERSION
+from xinan.guard.taxonomy import ALL_CODES
 
 CTXS = [Context(), Context(is_minor=True, deny_domains=frozenset({"example.com"}))]
 
@@ -40,6 +41,7 @@ def test_detector_random_text_offsets_exact(name, text, minor):
     findings = DETECTORS[name](text, CTXS[minor])
     for finding in findings:
         assert finding.detector == name
+        assert finding.code in ALL_CODES
         assert 0 <= finding.start < finding.end <= len(text)
         assert finding.text == text[finding.start : finding.end]
         assert 0.0 <= finding.score <= 1.0

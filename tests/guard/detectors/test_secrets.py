@@ -114,8 +114,15 @@ def test_detect_token_formats_found(ctx, token, term, severity):
     assert (finding.term, finding.text, finding.severity) == (term, token, severity)
 
 
-def test_detect_token_inside_longer_word_ignored(ctx):
-    assert detect(f"x{GITHUB}y", ctx) == []
+@pytest.mark.parametrize("token", [GITHUB, AWS_ID, ALIYUN_ID, TENCENT_ID, STRIPE, GOOGLE])
+def test_detect_token_after_word_character_ignored(ctx, token):
+    assert detect(f"x{token}", ctx) == []
+    assert detect(f"_{token}", ctx) == []
+
+
+@pytest.mark.parametrize("token", [GITHUB, AWS_ID, TENCENT_ID, GOOGLE])
+def test_detect_fixed_length_token_too_long_ignored(ctx, token):
+    assert detect(f"{token}y", ctx) == []
 
 
 def test_detect_aws_key_with_secret_blocks_both(ctx):

@@ -10,6 +10,7 @@ signal. Minors (CON-5): a hand-off blocks, and any plain cue (私聊, 加我) go
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from xinan.guard.context import Context
@@ -72,9 +73,9 @@ def _cue_pattern(cues: list[str]) -> str:
     return "|".join(parts)
 
 
-# What may stand between a cue and its handle: colons, brackets, "号码", "是", "我", "ID".
+# What may stand between a cue and its handle: colons, brackets, "号码", "群", "是", "我", "ID".
 _FILL = (
-    r"(?:[\s:：=＝~～\-—_+＋➕（）()「」【】\[\]<>《》]|号码|號碼|号|號|是|为|為|我的|我"
+    r"(?:[\s:：=＝~～\-—_+＋➕（）()「」【】\[\]<>《》]|号码|號碼|号|號|群|是|为|為|我的|我"
     r"|(?i:id)(?![A-Za-z0-9])){0,4}"
 )
 _HANDLE = (
@@ -135,8 +136,17 @@ def detect(text: str, context: Context) -> list[Finding]:
         return []
     fraud = _FRAUD.search(text) is not None
     findings = [_handoff(text, span, fraud, context) for span in handoffs]
+    # "加我QQ 12345678": the cue 加我 leads into the hand-off that follows; one finding
+    starts = sorted(start for start, _, _ in handoffs)
+    cues = [span for span in cues if not _leads_into(span[1], starts)]
     findings.extend(f for span in cues if (f := _cue_alone(text, span, fraud, context)))
     return sorted(findings, key=lambda f: f.start)
+
+
+def _leads_into(end: int, starts: list[int]) -> bool:
+    """Whether a hand-off starts within two characters after ``end``."""
+    index = bisect.bisect_left(starts, end)
+    return index < len(starts) and starts[index] - end <= 2
 
 
 def _has_handle(match: re.Match[str], channel: str) -> bool:

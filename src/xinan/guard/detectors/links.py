@@ -140,7 +140,7 @@ def _rules(
     match: re.Match[str],
     scheme: str,
     has_userinfo: bool,
-    lists: tuple[tuple[str, ...], tuple[str, ...]],
+    lists: tuple[frozenset[str], frozenset[str]],
     context: Context,
 ) -> list[str]:
     """The risk rules a link triggers; empty for a benign or allow-listed link."""
@@ -235,20 +235,26 @@ def _is_mixed_script(labels: list[str]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _domain_lists(domains: frozenset[str]) -> tuple[str, ...]:
+def _domain_lists(domains: frozenset[str]) -> frozenset[str]:
     """A tenant's domain list, folded the way hosts are."""
-    return tuple(d for d in (_fold(raw.strip().strip(".")) for raw in domains) if d)
+    return frozenset(d for d in (_fold(raw.strip().strip(".")) for raw in domains) if d)
 
 
-def _listed(host: str, allow: tuple[str, ...], deny: tuple[str, ...]) -> str | None:
-    """Which list names ``host`` or a parent of it; the most specific entry wins, deny on a tie."""
-    best: tuple[int, int, str] | None = None
-    for rank, (kind, domains) in enumerate((("allow", allow), ("deny", deny))):
-        for domain in domains:
-            if host == domain or host.endswith("." + domain):
-                candidate = (len(domain), rank, kind)
-                best = candidate if best is None or candidate > best else best
-    return best[2] if best else None
+def _listed(host: str, allow: frozenset[str], deny: frozenset[str]) -> str | None:
+    """Which list names ``host`` or a parent of it; the most specific entry wins, deny on a tie.
+
+    One set lookup per label of the host, however long the tenant's lists are.
+    """
+    if not allow and not deny:
+        return None
+    labels = host.split(".")
+    for index in range(len(labels)):
+        suffix = ".".join(labels[index:])
+        if suffix in deny:
+            return "deny"
+        if suffix in allow:
+            return "allow"
+    return None
 
 
 def _strip_trailing(text: str, match: re.Match[str]) -> int:

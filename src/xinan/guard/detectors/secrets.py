@@ -56,8 +56,9 @@ _TOKEN_RULES: tuple[tuple[str, str, float], ...] = (
     ("secret.jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", 0.8),
 )
 _TOKEN = re.compile(
-    "|".join(f"(?P<t{i}>{body})" for i, (_, body, _) in enumerate(_TOKEN_RULES))
-    + "(?![A-Za-z0-9_])"
+    "(?:"
+    + "|".join(f"(?P<t{i}>{body})" for i, (_, body, _) in enumerate(_TOKEN_RULES))
+    + ")(?![A-Za-z0-9_])"
 )
 _TOKEN_TERMS = {f"t{i}": (term, score) for i, (term, _, score) in enumerate(_TOKEN_RULES)}
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
