@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.apikeys import permissions, selectors, services
@@ -33,13 +33,13 @@ def list_keys(request: HttpRequest, tenant_id: int | None = None) -> Any:
 
 
 @router.post("", response={201: ApiKeyIssuedOut})
-def issue_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def issue_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     actor = _person(request)
     tenant = get_tenant_for(actor, payload.tenant_id, perm=Perm.MANAGE_KEYS)
     key, plaintext = services.issue_key(
         tenant=tenant, name=payload.name, scopes=payload.scopes, actor=actor
     )
-    return 201, {**ApiKeyOut.from_orm(key).dict(), "key": plaintext}
+    return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": plaintext})
 
 
 @router.post("/{key_id}/revoke", response=ApiKeyOut)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.accounts.models import User
@@ -50,7 +50,7 @@ def list_tenants(request: HttpRequest, q: str = "") -> Any:
 
 
 @router.post("", response={201: TenantOut})
-def create_tenant(request: HttpRequest, payload: TenantIn) -> tuple[int, Tenant]:
+def create_tenant(request: HttpRequest, payload: TenantIn) -> Status[Tenant]:
     """Register a customer (provider staff only)."""
     permissions.staff_only(principal(request), Perm.MANAGE_TENANTS)
     tenant = services.create_tenant(
@@ -59,7 +59,7 @@ def create_tenant(request: HttpRequest, payload: TenantIn) -> tuple[int, Tenant]
         party_type=payload.party_type,
         actor=principal(request),
     )
-    return 201, tenant
+    return Status(201, tenant)
 
 
 @router.get("/{tenant_id}", response=TenantOut)
@@ -87,9 +87,7 @@ def list_members(request: HttpRequest, tenant_id: int) -> Any:
 
 
 @router.post("/{tenant_id}/members", response={201: MembershipOut})
-def add_member(
-    request: HttpRequest, tenant_id: int, payload: MembershipIn
-) -> tuple[int, Membership]:
+def add_member(request: HttpRequest, tenant_id: int, payload: MembershipIn) -> Status[Membership]:
     tenant = permissions.get_tenant_for(principal(request), tenant_id, perm=Perm.MANAGE_MEMBERS)
     user = User.objects.filter(username=payload.username, is_active=True).first()
     if user is None:
@@ -100,14 +98,14 @@ def add_member(
         role=payload.role,
         actor=principal(request),
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete("/{tenant_id}/members/{membership_id}", response={204: None})
-def remove_member(request: HttpRequest, tenant_id: int, membership_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, tenant_id: int, membership_id: int) -> Status[None]:
     tenant = permissions.get_tenant_for(principal(request), tenant_id, perm=Perm.MANAGE_MEMBERS)
     membership = get_visible(
         Membership.objects.filter(tenant=tenant), principal(request), pk=membership_id
     )
     services.remove_member(membership=membership, actor=principal(request))
-    return 204, None
+    return Status(204, None)
