@@ -103,7 +103,12 @@ def _read_lexicon(args: argparse.Namespace, err: TextIO) -> Lexicon:
         tags = Path(args.tags).read_text(encoding="utf-8") if args.tags else ""
         tag_codes = dict(pair.split("=", 1) for pair in args.tag_code)
         lexicon, skipped = parse_sensitive_word(
-            content, name=name, code=args.code, severity=args.severity, tags=tags, tag_codes=tag_codes
+            content,
+            name=name,
+            code=args.code,
+            severity=args.severity,
+            tags=tags,
+            tag_codes=tag_codes,
         )
     if skipped:
         err.write(f"skipped {skipped} single-character term(s)\n")
@@ -126,15 +131,16 @@ def _lexicon(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from xinan.guard.eval import evaluate, read_rows, render  # noqa: PLC0415  # only for eval
+    from xinan.guard.eval import evaluate, parse_merge, read_rows, render  # only for eval
 
-    report = evaluate(_engine(args), read_rows(Path(args.file)), binary=args.binary)
+    merge = parse_merge(args.merge)
+    report = evaluate(_engine(args), read_rows(Path(args.file)), binary=args.binary, merge=merge)
     _write(out, (json.dumps(report, indent=2) if args.json else render(report)) + "\n")
     return 0
 
 
 def _bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from xinan.guard.bench import render, run  # noqa: PLC0415  # only for bench
+    from xinan.guard.bench import render, run  # only for bench
 
     report = run(quick=args.quick)
     _write(out, (json.dumps(report, indent=2) if args.json else render(report)) + "\n")
@@ -147,8 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def engine_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--lexicon", action="append", default=[], metavar="PATH",
-                       help="an extra CSV lexicon (repeatable)")
+        p.add_argument(
+            "--lexicon",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="an extra CSV lexicon (repeatable)",
+        )
         p.add_argument("--no-model", action="store_true", help="skip the classifier")
 
     check = sub.add_parser("check", help="check one text (or JSONL on stdin)")
@@ -167,8 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = actions.add_parser(action, help=help_text)
         p.add_argument("source")
-        p.add_argument("--format", choices=["csv", "text", "sensitive-word"],
-                       default="text" if action == "import" else "csv")
+        p.add_argument(
+            "--format",
+            choices=["csv", "text", "sensitive-word"],
+            default="text" if action == "import" else "csv",
+        )
         p.add_argument("--to", choices=["csv", "text"], default="csv")
         p.add_argument("--name")
         p.add_argument("--code", choices=sorted(ALL_CODES), default="law.9")
@@ -186,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file")
     evaluation.add_argument("--binary", action="store_true", help="flagged vs clean")
     evaluation.add_argument("--json", action="store_true")
+    evaluation.add_argument(
+        "--merge",
+        action="append",
+        default=[],
+        metavar="CODE=CODE,...",
+        help="count these predicted codes as the first (e.g. insult=hate,bullying,threat)",
+    )
     evaluation.set_defaults(func=_eval)
 
     bench = sub.add_parser("bench", help="throughput against ahocorasick-rs and peers")

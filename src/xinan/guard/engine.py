@@ -177,18 +177,22 @@ class Engine:
             self._validate(text)
         state = self._state
         versions = self._versions_of(state)
+        detectors = tuple(self.detectors.values())
         found: list[list[Finding]] = []
+        safe_texts: list[str | None] = []
         for text in texts:
             findings: list[Finding] = []
-            if text.strip():
+            safe = None
+            if text and not text.isspace():
                 for group in state.groups:
                     findings.extend(group.find(text))
-                safe = _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
-                for detect in self.detectors.values():
+                safe = _without_surrogates(text)
+                for detect in detectors:
                     findings.extend(_reslice(detect(safe, context), text))
             found.append(findings)
+            safe_texts.append(safe)
         if self.classifier is not None:
-            self._classify(texts, context, found)
+            self._classify(texts, safe_texts, context, found)
         return [Verdict.decide(f, context, versions) for f in found]
 
     def _validate(self, text: object) -> None:
@@ -197,34 +201,48 @@ class Engine:
         if len(text) > self.max_chars:
             raise TextTooLong(len(text), self.max_chars)
 
-    def _classify(self, texts: Sequence[str], context: Context, found: list[list[Finding]]) -> None:
+    def _classify(
+        self,
+        texts: Sequence[str],
+        safe_texts: list[str | None],
+        context: Context,
+        found: list[list[Finding]],
+    ) -> None:
         assert self.classifier is not None  # noqa: S101  # checked by the caller
         windows: list[str] = []
         owners: list[tuple[int, int]] = []
-        for index, text in enumerate(texts):
-            if not text.strip():
+        for index, safe in enumerate(safe_texts):
+            if safe is None:
                 continue
-            safe = _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
             for start in range(0, len(safe), CLASSIFIER_WINDOW):
                 windows.append(safe[start : start + CLASSIFIER_WINDOW])
                 owners.append((index, start))
         if not windows:
             return
+        review: dict[str, float] = {}
         best: dict[tuple[int, str], tuple[float, int]] = {}
         for (index, start), scores in zip(owners, self.classifier.score_many(windows), strict=True):
             for code, score in scores.items():
+                floor = review.get(code)
+                if floor is None:
+                    floor = review[code] = thresholds_for(context, code).review
                 key = (index, code)
-                if key not in best or score > best[key][0]:
+                if score >= floor and (key not in best or score > best[key][0]):
                     best[key] = (score, start)
         term = f"model:{self.classifier.version}"
         for (index, code), (score, start) in sorted(best.items()):
-            if score < thresholds_for(context, code).review:
-                continue
             text = texts[index]
             end = min(len(text), start + CLASSIFIER_WINDOW)
             found[index].append(
                 Finding("classifier", code, start, end, text[start:end], term, round(score, 4))
             )
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates as U+FFFD (same offsets), which detectors can encode."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _reslice(findings: list[Finding], original: str) -> list[Finding]:
@@ -269,7 +287,7 @@ def default_engine(*, lexicons: Iterable[Lexicon] = (), with_model: bool = True)
     detectors: Mapping[str, Detector] = {}
     detectors_version = ""
     try:
-        from xinan.guard.detectors import DETECTORS, VERSION  # noqa: PLC0415  # optional part
+        from xinan.guard.detectors import DETECTORS, VERSION  # optional part
 
         detectors, detectors_version = DETECTORS, VERSION
     except ImportError:
@@ -277,7 +295,7 @@ def default_engine(*, lexicons: Iterable[Lexicon] = (), with_model: bool = True)
     classifier: ClassifierLike | None = None
     if with_model:
         try:
-            from xinan.guard.classifier import load_default  # noqa: PLC0415  # optional part
+            from xinan.guard.classifier import load_default  # optional part
 
             classifier = load_default()
         except (ImportError, OSError, ValueError):

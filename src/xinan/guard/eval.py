@@ -4,13 +4,14 @@ Each row is ``{"text": ..., "labels": [codes]}``; an empty list means clean text
 the class ``clean``. A verdict predicts the codes whose score reaches the review threshold,
 or ``clean`` when its action is ``pass``. Macro-F1 averages over the classes present in the
 labels. With ``binary`` the classes are ``flagged`` (any label; action not ``pass``) and
-``clean``.
+``clean``. ``merge`` maps predicted codes onto a label's code, for data sets whose classes are
+coarser than the taxonomy (ChineseHarm-bench's 谩骂引战 covers insult, hate, bullying, threat).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,10 @@ def read_rows(path: Path) -> Iterator[Row]:
             yield Row(text, frozenset(str(label) for label in labels))
 
 
-def predicted(verdict: Verdict, context: Context, *, binary: bool) -> frozenset[str]:
-    """The classes a verdict predicts."""
+def predicted(
+    verdict: Verdict, context: Context, *, binary: bool, merge: Mapping[str, str] | None = None
+) -> frozenset[str]:
+    """The classes a verdict predicts (codes renamed through ``merge``)."""
     if verdict.action == "pass":
         return frozenset({CLEAN})
     if binary:
@@ -61,7 +64,10 @@ def predicted(verdict: Verdict, context: Context, *, binary: bool) -> frozenset[
     scores: dict[str, float] = {}
     for finding in verdict.findings:
         scores[finding.code] = max(scores.get(finding.code, 0.0), finding.score)
-    return frozenset(c for c, s in scores.items() if s >= thresholds_for(context, c).review)
+    names = merge or {}
+    return frozenset(
+        names.get(c, c) for c, s in scores.items() if s >= thresholds_for(context, c).review
+    )
 
 
 def gold(row: Row, *, binary: bool) -> frozenset[str]:
@@ -72,7 +78,12 @@ def gold(row: Row, *, binary: bool) -> frozenset[str]:
 
 
 def evaluate(
-    engine: Engine, rows: Iterable[Row], *, binary: bool = False, context: Context | None = None
+    engine: Engine,
+    rows: Iterable[Row],
+    *,
+    binary: bool = False,
+    context: Context | None = None,
+    merge: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Per-class precision/recall/F1/support, macro-F1 over the labelled classes, row count."""
     context = context or Context()
@@ -86,7 +97,8 @@ def evaluate(
     def flush() -> None:
         verdicts = engine.check_many([r.text for r in batch], context)
         for row, verdict in zip(batch, verdicts, strict=True):
-            want, got = gold(row, binary=binary), predicted(verdict, context, binary=binary)
+            want = gold(row, binary=binary)
+            got = predicted(verdict, context, binary=binary, merge=merge)
             for c in want:
                 support[c] = support.get(c, 0) + 1
                 (tp if c in got else fn)[c] = (tp if c in got else fn).get(c, 0) + 1
@@ -115,7 +127,13 @@ def evaluate(
         }
     labelled = [per_class[c]["f1"] for c in sorted(support)]
     macro = round(sum(labelled) / len(labelled), 4) if labelled else 0.0
-    return {"rows": count, "binary": binary, "macro_f1": macro, "classes": per_class}
+    return {
+        "rows": count,
+        "binary": binary,
+        "merge": dict(merge or {}),
+        "macro_f1": macro,
+        "classes": per_class,
+    }
 
 
 def render(report: dict[str, Any]) -> str:
@@ -128,3 +146,19 @@ def render(report: dict[str, Any]) -> str:
         )
     lines.append(f"macro-F1 {report['macro_f1']:.4f} over {report['rows']} rows")
     return "\n".join(lines)
+
+
+def parse_merge(specs: Iterable[str]) -> dict[str, str]:
+    """``["insult=hate,bullying"]`` as ``{"hate": "insult", "bullying": "insult"}``.
+
+    Raises ValueError on a spec without ``=``.
+    """
+    merge: dict[str, str] = {}
+    for spec in specs:
+        target, sep, sources = spec.partition("=")
+        if not sep or not target.strip():
+            raise ValueError(f"--merge expects CODE=CODE[,CODE...], not {spec!r}")
+        for source in sources.split(","):
+            if source.strip():
+                merge[source.strip()] = target.strip()
+    return merge

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
 # Code points the table covers: the BMP, plus the supplementary blocks used for evasion
@@ -38,13 +39,21 @@ _CONFUSABLES = dict(
         strict=True,
     )
 )
-_CJK_DIGITS = dict(zip("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖", "00123456789123456789", strict=True))
+_CJK_DIGITS = dict(
+    zip("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖", "00123456789123456789", strict=True)
+)
 # A bounded tag pattern keeps the scan linear however many '<' a text holds.
 _TAG = re.compile(r"<[!/?a-zA-Z][^<>]{0,512}>")
 # Doubled characters are ordinary Chinese (妈妈, 谢谢, 哈哈); only runs of three or more are
 # treated as padding, so collapsing never turns 他妈妈的 into a different word.
 _REPEAT = re.compile(r"(.)\1{2,}", re.DOTALL)
 _REPEAT_MIN = 3
+# str.translate is fastest with a list indexed by code point (no KeyError per unmapped
+# character), so the list covers planes 0 and 1; the few mapped characters above (tag
+# characters, variation selectors) are handled by a second, rarely needed pass.
+_LIST_SIZE = 0x20000
+_ASTRAL = "[\U00020000-\U0010ffff]"
+_SECOND_PASS = re.compile(rf"(.)\1\1|{_ASTRAL}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +98,7 @@ class NormaliseOptions:
 
 
 def _t2s_table() -> dict[str, str]:
-    import opencc  # noqa: PLC0415  # loaded only when a table is built
+    import opencc  # loaded only when a table is built
 
     chars = [chr(cp) for cp in range(0x3400, 0xA000)]
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
@@ -115,13 +124,13 @@ def _fold_one(ch: str, options: NormaliseOptions, t2s: dict[str, str]) -> str:
     result = []
     for c in out:
         if options.letters:
-            c = _CONFUSABLES.get(c, c)  # noqa: PLW2901  # folding in place is the point
+            c = _CONFUSABLES.get(c, c)  # folding in place is the point
         if options.case:
-            c = c.lower()  # noqa: PLW2901
+            c = c.lower()
         if options.t2s:
-            c = t2s.get(c, c)  # noqa: PLW2901
+            c = t2s.get(c, c)
         if options.cjk_digits:
-            c = _CJK_DIGITS.get(c, c)  # noqa: PLW2901
+            c = _CJK_DIGITS.get(c, c)
         result.append(c)
     return "".join(result)
 
@@ -162,6 +171,13 @@ class Normaliser:
     def __init__(self, options: NormaliseOptions) -> None:
         self.options = options
         self.table = _table(options)
+        listed: list[str | None] = [chr(cp) for cp in range(_LIST_SIZE)]
+        for cp, rep in self.table.items():
+            if cp < _LIST_SIZE:
+                listed[cp] = rep
+        self._listed = listed
+        self._astral = {cp: rep for cp, rep in self.table.items() if cp >= _LIST_SIZE}
+        self._deleted = frozenset(chr(cp) for cp, rep in self.table.items() if rep is None)
         self._html = options.html
         self._collapse = options.collapse
 
@@ -169,10 +185,16 @@ class Normaliser:
         """The normalised form of ``text`` (the hot path: one translate, rarely more)."""
         if self._html and "<" in text:
             text = _TAG.sub("", text)
-        out = text.translate(self.table)
-        if self._collapse and _REPEAT.search(out):
-            out = _REPEAT.sub(r"\1", out)
+        out = text.translate(self._listed)
+        if _SECOND_PASS.search(out):
+            out = out.translate(self._astral)
+            if self._collapse:
+                out = _REPEAT.sub(r"\1", out)
         return out
+
+    def rep(self, ch: str) -> str | None:
+        """What one character folds to (``None``: dropped); repeats are not collapsed."""
+        return self.table.get(ord(ch), ch)
 
     def with_map(self, text: str, stop: int | None = None) -> tuple[str, list[int], list[int]]:
         """``(folded, starts, ends)``: folded char ``i`` comes from ``text[starts[i]:ends[i]]``.
@@ -181,6 +203,10 @@ class Normaliser:
         folded characters exist, so a hit near the start of a long text is mapped cheaply
         (the result is then a prefix of the full one).
         """
+        if not (self._html and "<" in text):
+            quick = self._map_simple(text)
+            if quick is not None:
+                return quick
         skip = _tag_spans(text) if self._html and "<" in text else []
         table = self.table
         chars: list[str] = []
@@ -205,6 +231,17 @@ class Normaliser:
         if self._collapse:
             chars, starts, ends = _collapse(chars, starts, ends)
         return "".join(chars), starts, ends
+
+    def _map_simple(self, text: str) -> tuple[str, list[int], list[int]] | None:
+        """:meth:`with_map` for the usual text, where no character expands into several."""
+        out = text.translate(self._listed)
+        if _SECOND_PASS.search(out):
+            return None
+        deleted = self._deleted
+        starts = [i for i, c in enumerate(text) if c not in deleted]
+        if len(out) != len(starts):  # a character expanded (⑩ -> 10): take the slow path
+            return None
+        return out, starts, [i + 1 for i in starts]
 
 
 def _tag_spans(text: str) -> list[tuple[int, int]]:
@@ -236,7 +273,7 @@ def _collapse(
 
 
 @functools.cache
-def normaliser(options: NormaliseOptions = NormaliseOptions()) -> Normaliser:  # noqa: B008  # frozen value
+def normaliser(options: NormaliseOptions = NormaliseOptions()) -> Normaliser:  # frozen value
     """The shared :class:`Normaliser` for ``options`` (tables are built once per process)."""
     return Normaliser(options)
 
@@ -244,7 +281,7 @@ def normaliser(options: NormaliseOptions = NormaliseOptions()) -> Normaliser:  #
 @functools.cache
 def pinyin_table() -> dict[int, str]:
     """Each Chinese character's first toneless reading in pypinyin's data (ü as ``v``)."""
-    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415  # loaded only when needed
+    from pypinyin.pinyin_dict import pinyin_dict  # loaded only when needed
 
     table: dict[int, str] = {}
     for cp, readings in pinyin_dict.items():
@@ -254,26 +291,68 @@ def pinyin_table() -> dict[int, str]:
     return table
 
 
-def to_pinyin(folded: str) -> str:
-    """A folded text as pinyin: Chinese characters become syllables, the rest stays."""
-    return folded.translate(pinyin_table())
+_BMP = 0x10000
+_LATIN = re.compile("[a-z]")
 
 
-def pinyin_map(folded: str) -> tuple[list[int], list[int]]:
-    """For each character of :func:`to_pinyin` (``folded``), the folded index it came from,
-    and the index of the first pinyin character of each folded character (plus the end)."""
-    table = pinyin_table()
-    source: list[int] = []
-    first: list[int] = []
-    for index, ch in enumerate(folded):
+class Homophones:
+    """Pinyin views of folded text, for the terms marked ``pinyin``.
+
+    Two views, both built with one list-based ``str.translate``:
+
+    - *sound*: every Chinese character whose reading occurs in a term becomes one private-use
+      character standing for that syllable; everything else becomes a space. The view has
+      the folded text's length (offsets carry over), so 堵博 and 赌博 read the same.
+    - *spelled*: the same characters become their pinyin letters and ASCII letters stay, so
+      ``dubo`` and ``du博`` read like 赌博. Built only for texts holding Latin letters.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        readings = pinyin_table()
+        syllables = sorted({readings[ord(c)] for key in keys for c in key if ord(c) in readings})
+        ids = {syllable: chr(0xE000 + n) for n, syllable in enumerate(syllables)}
+        sound = [" "] * _BMP
+        spelled = [" "] * _BMP
+        for cp, syllable in readings.items():
+            if cp < _BMP and syllable in ids:
+                sound[cp] = ids[syllable]
+                spelled[cp] = syllable
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            spelled[ord(letter)] = letter
+        self._readings = readings
+        self._sound = sound
+        self._spelled = spelled
+
+    def keys(self, folded_term: str) -> tuple[str, str] | None:
+        """The sound and spelled keys of a folded term; ``None`` unless all of it is Chinese."""
+        if not folded_term or any(ord(c) not in self._readings for c in folded_term):
+            return None
+        return folded_term.translate(self._sound), folded_term.translate(self._spelled)
+
+    def sound(self, folded: str) -> str:
+        """The sound view (same length as ``folded``)."""
+        return folded.translate(self._sound)
+
+    def spelled(self, folded: str) -> str | None:
+        """The spelled view, or ``None`` when ``folded`` has no Latin letter to read."""
+        return folded.translate(self._spelled) if _LATIN.search(folded) else None
+
+    def spelled_map(self, folded: str) -> tuple[list[int], list[int]]:
+        """For each spelled character, the folded index it came from; and for each folded
+        character the index of its first spelled character (plus the end)."""
+        table = self._spelled
+        source: list[int] = []
+        first: list[int] = []
+        for index, ch in enumerate(folded):
+            first.append(len(source))
+            cp = ord(ch)
+            width = len(table[cp]) if cp < _BMP else 1
+            source.extend([index] * width)
         first.append(len(source))
-        rep = table.get(ord(ch), ch)
-        source.extend([index] * len(rep))
-    first.append(len(source))
-    return source, first
+        return source, first
 
 
 def is_word_char(ch: str) -> bool:
     """Whether ``ch`` (after folding) is an ASCII letter or digit, for whole-word matching."""
-    folded = normaliser().table.get(ord(ch), ch)
-    return bool(folded) and folded is not None and folded[-1].isascii() and folded[-1].isalnum()
+    folded = normaliser().rep(ch)
+    return folded is not None and any(c.isascii() and c.isalnum() for c in folded)

@@ -58,7 +58,9 @@ class Verdict:
         cls, findings: Iterable[Finding], context: Context, versions: Mapping[str, str]
     ) -> Verdict:
         """The verdict for ``findings``: codes by descending score, the strictest action."""
-        ordered = tuple(sorted(findings, key=lambda f: (f.start, f.end, f.detector, f.code, f.term)))
+        ordered = tuple(
+            sorted(findings, key=lambda f: (f.start, f.end, f.detector, f.code, f.term))
+        )
         by_code: dict[str, float] = {}
         for finding in ordered:
             by_code[finding.code] = max(by_code.get(finding.code, 0.0), finding.score)

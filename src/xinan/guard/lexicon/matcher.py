@@ -13,18 +13,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 import ahocorasick_rs
 
 from xinan.guard.findings import Finding
 from xinan.guard.lexicon.model import MAX_PARTS, WILDCARD_MAX, Entry, Lexicon, LexiconError
-from xinan.guard.normalise import (
-    NormaliseOptions,
-    is_word_char,
-    normaliser,
-    pinyin_map,
-    to_pinyin,
-)
+from xinan.guard.normalise import Homophones, NormaliseOptions, is_word_char, normaliser
 
 SCORES = {"block": 1.0, "review": 0.7}
 # A homophone or pinyin spelling is strong evidence but not the term itself.
@@ -40,8 +35,8 @@ class Role(Enum):
     ANCHOR = 4
 
 
-@dataclass(frozen=True, slots=True)
-class _Use:
+class _Use(NamedTuple):
+    # A tuple, not a dataclass: a million-term lexicon creates a million of these.
     role: Role
     lexicon: str
     entry: Entry
@@ -55,75 +50,165 @@ class _Wildcard:
     regex: re.Pattern[str]
 
 
+# Above this many patterns the automaton is built as a non-contiguous NFA: it builds in about
+# two thirds of the time and memory, and scans somewhat slower (issue 4: 1M terms in <= 5 s).
+LARGE_LEXICON = 250_000
+# Joins terms so that all of them are folded in one translate; folding keeps it (unassigned).
+_SEPARATOR = "\uffff"
+
+
 class CompiledGroup:
-    """The lexicons that share one set of normalisation options, ready to match."""
+    """The lexicons that share one set of normalisation options, ready to match.
+
+    Raises :class:`LexiconError` when a term normalises to nothing or to one character.
+    """
 
     def __init__(self, lexicons: Sequence[Lexicon], options: NormaliseOptions) -> None:
         self.options = options
         self.normaliser = normaliser(options)
         self.wildcards: dict[tuple[str, str], _Wildcard] = {}
-        patterns: dict[str, list[_Use]] = defaultdict(list)
-        spoken: dict[str, list[_Use]] = defaultdict(list)
+        self._index: dict[str, int] = {}
+        self.uses: list[list[_Use]] = []
+        # Patterns that whitelist, and patterns that need the whole offset map (rule parts
+        # and wildcard anchors may pair with hits anywhere in the text).
+        self.allow_ids: set[int] = set()
+        self.needs_all: set[int] = set()
+        marked: list[tuple[str, _Use]] = []
         for lexicon in lexicons:
-            for entry in lexicon.entries:
-                self._add(lexicon.name, entry, patterns, spoken)
-        self.patterns = list(patterns)
-        self.uses = [tuple(patterns[p]) for p in self.patterns]
-        self.spoken = list(spoken)
-        self.spoken_uses = [tuple(spoken[p]) for p in self.spoken]
-        self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
-        self.pinyin = ahocorasick_rs.AhoCorasick(self.spoken) if self.spoken else None
+            self._add_lexicon(lexicon, marked)
+        self.patterns = list(self._index)
+        self.automaton = _automaton(self.patterns)
+        self.homophones = Homophones(key for key, _ in marked)
+        sound: dict[str, list[_Use]] = defaultdict(list)
+        spelled: dict[str, list[_Use]] = defaultdict(list)
+        for key, use in marked:
+            keys = self.homophones.keys(key)
+            if keys is not None:
+                sound[keys[0]].append(use)
+                spelled[keys[1]].append(use)
+        self.sound_uses = [tuple(uses) for uses in sound.values()]
+        self.spelled_uses = [tuple(uses) for uses in spelled.values()]
+        self.sound = _automaton(list(sound))
+        self.spelled = _automaton(list(spelled))
+        # Bound once: the hot path calls these for every text.
+        self._fold = self.normaliser.fold
+        self._scan = self.automaton.find_matches_as_indexes if self.automaton else None
 
-    def _fold(self, lexicon: str, entry: Entry, piece: str) -> str:
-        key = self.normaliser.fold(piece)
-        if len(key) < 2 and "single" not in entry.options and entry.kind == "term":  # noqa: PLR2004
-            raise LexiconError(f"term {entry.term!r} normalises to {key!r}", source=lexicon)
+    def _slot(self, key: str) -> int:
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = len(self.uses)
+            self.uses.append([])
+        return index
+
+    def _add_lexicon(self, lexicon: Lexicon, marked: list[tuple[str, _Use]]) -> None:
+        plain = [e for e in lexicon.entries if e.kind == "term" and "<" not in e.term]
+        folded = self.normaliser.fold(_SEPARATOR.join(e.term for e in plain)).split(_SEPARATOR)
+        if len(folded) != len(plain):  # pragma: no cover - a term held the separator
+            folded = [self.normaliser.fold(e.term) for e in plain]
+        name = lexicon.name
+        index_of, uses = self._index, self.uses
+        # The loop every plain term goes through, kept inline: it runs a million times for
+        # a million-term lexicon.
+        for entry, key in zip(plain, folded, strict=True):
+            if len(key) < 2 or entry.severity == "allow" or entry.options:
+                self._add_term(name, entry, self._check(name, entry, key), marked)
+                continue
+            index = index_of.get(key)
+            if index is None:
+                index = index_of[key] = len(uses)
+                uses.append([])
+            uses[index].append(_Use(Role.TERM, name, entry))
+        for entry in lexicon.entries:
+            if entry.kind != "term":
+                self._add_rule(name, entry)
+            elif "<" in entry.term:
+                key = self._check(name, entry, self.normaliser.fold(entry.term))
+                self._add_term(name, entry, key, marked)
+
+    def _check(self, lexicon: str, entry: Entry, key: str, piece: str | None = None) -> str:
         if not key:
-            raise LexiconError(f"{piece!r} in {entry.term!r} normalises to nothing", source=lexicon)
+            raise LexiconError(f"{piece or entry.term!r} normalises to nothing", source=lexicon)
+        if len(key) < 2 and piece is None and "single" not in entry.options:
+            raise LexiconError(f"term {entry.term!r} normalises to {key!r}", source=lexicon)
         return key
 
-    def _add(
-        self,
-        lexicon: str,
-        entry: Entry,
-        patterns: dict[str, list[_Use]],
-        spoken: dict[str, list[_Use]],
+    def _add_term(
+        self, lexicon: str, entry: Entry, key: str, marked: list[tuple[str, _Use]]
     ) -> None:
+        index = self._slot(key)
+        if entry.severity == "allow":
+            self.uses[index].append(_Use(Role.ALLOW, lexicon, entry))
+            self.allow_ids.add(index)
+            return
+        use = _Use(Role.TERM, lexicon, entry)
+        self.uses[index].append(use)
+        if "pinyin" in entry.options:
+            marked.append((key, use))
+
+    def _add_rule(self, lexicon: str, entry: Entry) -> None:
         if entry.kind == "cooccur":
             parts, _ = entry.parts()
-            for index, part in enumerate(parts):
-                patterns[self._fold(lexicon, entry, part)].append(
-                    _Use(Role.PART, lexicon, entry, index)
-                )
+            for number, part in enumerate(parts):
+                index = self._slot(self._check(lexicon, entry, self.normaliser.fold(part), part))
+                self.uses[index].append(_Use(Role.PART, lexicon, entry, number))
+                self.needs_all.add(index)
             return
-        if entry.kind == "wildcard":
-            pieces = re.split(r"([*?])", entry.term)
-            literals = [self._fold(lexicon, entry, p) for p in pieces[::2]]
-            regex = "".join(
-                re.escape(literals[i // 2])
-                if i % 2 == 0
-                else (f".{{0,{WILDCARD_MAX}}}?" if pieces[i] == "*" else ".")
-                for i in range(len(pieces))
-            )
-            self.wildcards[(lexicon, entry.term)] = _Wildcard(lexicon, entry, re.compile(regex))
-            patterns[max(literals, key=len)].append(_Use(Role.ANCHOR, lexicon, entry))
-            return
-        key = self._fold(lexicon, entry, entry.term)
-        role = Role.ALLOW if entry.severity == "allow" else Role.TERM
-        patterns[key].append(_Use(role, lexicon, entry))
-        if "pinyin" in entry.options and role is Role.TERM:
-            reading = to_pinyin(key)
-            if reading != key:
-                spoken[reading].append(_Use(role, lexicon, entry))
+        pieces = re.split(r"([*?])", entry.term)
+        literals = [self._check(lexicon, entry, self.normaliser.fold(p), p) for p in pieces[::2]]
+        regex = "".join(
+            re.escape(literals[i // 2])
+            if i % 2 == 0
+            else (f".{{0,{WILDCARD_MAX}}}?" if pieces[i] == "*" else ".")
+            for i in range(len(pieces))
+        )
+        self.wildcards[(lexicon, entry.term)] = _Wildcard(lexicon, entry, re.compile(regex))
+        index = self._slot(max(literals, key=len))
+        self.uses[index].append(_Use(Role.ANCHOR, lexicon, entry))
+        self.needs_all.add(index)
 
     def find(self, text: str) -> list[Finding]:
         """The lexicon findings in ``text`` (offsets into ``text`` as given)."""
-        folded = self.normaliser.fold(text)
-        hits = self.automaton.find_matches_as_indexes(folded, True) if self.automaton else []
-        heard = self.pinyin.find_matches_as_indexes(to_pinyin(folded), True) if self.pinyin else []
+        folded = self._fold(text)
+        hits = self._scan(folded, True) if self._scan is not None else []
+        if self.sound is None:  # no pinyin terms: the common, cheapest case
+            return _Resolver(self, text, folded, hits, []).run() if hits else []
+        heard: list[tuple[tuple[_Use, ...], int, int]] = [
+            (self.sound_uses[i], s, e)
+            for i, s, e in self.sound.find_matches_as_indexes(self.homophones.sound(folded), True)
+        ]
+        if self.spelled is not None:
+            spelled = self.homophones.spelled(folded)
+            if spelled is not None:
+                found = self.spelled.find_matches_as_indexes(spelled, True)
+                heard.extend(self._spelled_spans(folded, found))
         if not hits and not heard:
             return []
         return _Resolver(self, text, folded, hits, heard).run()
+
+    def _spelled_spans(
+        self, folded: str, found: list[tuple[int, int, int]]
+    ) -> list[tuple[tuple[_Use, ...], int, int]]:
+        """Spelled-view hits as folded spans, kept only where they cover whole characters."""
+        if not found:
+            return []
+        source, first = self.homophones.spelled_map(folded)
+        spans = []
+        for index, start, end in found:
+            begin, last = source[start], source[end - 1]
+            if first[begin] == start and first[last + 1] == end:
+                spans.append((self.spelled_uses[index], begin, last + 1))
+        return spans
+
+
+def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+    if not patterns:
+        return None
+    if len(patterns) > LARGE_LEXICON:
+        return ahocorasick_rs.AhoCorasick(
+            patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA
+        )
+    return ahocorasick_rs.AhoCorasick(patterns)
 
 
 class _Resolver:
@@ -135,31 +220,20 @@ class _Resolver:
         text: str,
         folded: str,
         hits: list[tuple[int, int, int]],
-        heard: list[tuple[int, int, int]],
+        heard: list[tuple[tuple[_Use, ...], int, int]],
     ) -> None:
         self.group = group
         self.text = text
         self.folded = folded
         self.hits = hits
-        self.heard = self._heard_spans(heard)
-        last = max([e for _, _, e in hits] + [e for _, _, e in self.heard], default=0)
+        self.heard = heard
+        last = max([e for _, _, e in hits] + [e for _, _, e in heard], default=0)
         # Wildcards may reach past their anchor, and rules may be anywhere: map it all then.
-        full = any(u.role in (Role.PART, Role.ANCHOR) for i, _, _ in hits for u in group.uses[i])
+        needs_all, allow_ids = group.needs_all, group.allow_ids
+        full = bool(needs_all) and any(i in needs_all for i, _, _ in hits)
         _, self.starts, self.ends = group.normaliser.with_map(text, None if full else last)
-        self.allowed = [(s, e) for i, s, e in hits if any(u.role is Role.ALLOW for u in group.uses[i])]
+        self.allowed = [(s, e) for i, s, e in hits if i in allow_ids] if allow_ids else []
         self.findings: dict[tuple[str, str, int, int], Finding] = {}
-
-    def _heard_spans(self, heard: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Pinyin hits as folded spans, kept only where they cover whole characters."""
-        if not heard:
-            return []
-        source, first = pinyin_map(self.folded)
-        spans = []
-        for index, start, end in heard:
-            begin, last = source[start], source[end - 1]
-            if first[begin] == start and first[last + 1] == end:
-                spans.append((index, begin, last + 1))
-        return spans
 
     def run(self) -> list[Finding]:
         parts: dict[tuple[str, str], tuple[Entry, list[list[tuple[int, int]]]]] = {}
@@ -175,8 +249,8 @@ class _Resolver:
                 elif use.role is Role.ANCHOR and key not in anchored:
                     anchored.add(key)
                     self._wildcard(self.group.wildcards[key])
-        for index, start, end in self.heard:
-            for use in self.group.spoken_uses[index]:
+        for uses, start, end in self.heard:
+            for use in uses:
                 self._emit(use, start, end, VARIANT_SCORES)
         for (lexicon, _), (entry, slots) in parts.items():
             self._cooccur(lexicon, entry, slots)
@@ -184,18 +258,18 @@ class _Resolver:
 
     def _usable(self, entry: Entry, start: int, end: int) -> bool:
         """Not inside a whitelist span, and whole words where the match has Latin edges."""
-        if any(a <= start and end <= b for a, b in self.allowed):
+        if self.allowed and any(a <= start and end <= b for a, b in self.allowed):
             return False
-        folded = self.folded
-        if is_word_char(folded[start]) and self.starts[start] > 0:
-            if is_word_char(self.text[self.starts[start] - 1]):
+        first, last = self.folded[start], self.folded[end - 1]
+        if first.isascii() and first.isalnum():
+            begin = self.starts[start]
+            if begin > 0 and is_word_char(self.text[begin - 1]):
                 return False
-        end_at = self.ends[end - 1]
-        return not (
-            is_word_char(folded[end - 1])
-            and end_at < len(self.text)
-            and is_word_char(self.text[end_at])
-        )
+        if last.isascii() and last.isalnum():
+            end_at = self.ends[end - 1]
+            if end_at < len(self.text) and is_word_char(self.text[end_at]):
+                return False
+        return True
 
     def _emit(self, use: _Use, start: int, end: int, scores: dict[str, float]) -> None:
         entry = use.entry
@@ -228,7 +302,8 @@ class _Resolver:
         if not all(occurrences):
             return
         span = _window(occurrences, within)
-        if span is None:
+        severity = entry.severity
+        if span is None or severity == "allow":  # rules are never whitelist entries
             return
         begin, finish = span
         self.findings[(lexicon, term, begin, finish)] = Finding(
@@ -238,8 +313,8 @@ class _Resolver:
             end=finish,
             text=self.text[begin:finish],
             term=term,
-            score=SCORES[entry.severity],
-            severity=entry.severity,
+            score=SCORES[severity],
+            severity=severity,
         )
 
 

@@ -15,6 +15,7 @@ Severity ``allow`` makes a whitelist entry: it cancels the hits it covers and no
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -32,7 +33,6 @@ SEVERITIES: tuple[EntrySeverity, ...] = ("block", "review", "allow")
 OPTIONS = frozenset({"pinyin", "single"})
 WILDCARD_MAX = 8
 MAX_PARTS = 4
-Format = Literal["csv", "text", "sensitive-word"]
 
 _DIRECTIVE = re.compile(r"^#!\s*(\w+)\s*[:=]?\s*(.*)$")
 _WITHIN = re.compile(r"~(\d+)$")
@@ -83,11 +83,16 @@ class Lexicon:
     entries: tuple[Entry, ...]
     normalise: NormaliseOptions = field(default_factory=NormaliseOptions)
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
-        """``name@hash``: the hash of the exported content, so equal lexicons share it."""
-        digest = hashlib.sha256(dump_csv(self).encode()).hexdigest()[:12]
-        return f"{self.name}@{digest}"
+        """``name@hash``: a hash of the sorted entries and the normalisation options."""
+        digest = hashlib.sha256(self.normalise.spec().encode())
+        rows = (
+            f"{e.term}\x1f{e.code}\x1f{e.severity}\x1f{'|'.join(sorted(e.options))}\x1e"
+            for e in self.entries
+        )
+        digest.update("".join(sorted(rows)).encode("utf-8", "surrogatepass"))
+        return f"{self.name}@{digest.hexdigest()[:12]}"
 
     def stats(self) -> dict[str, object]:
         """Counts by code, severity and kind, for ``xinan guard lexicon stats``."""
@@ -142,7 +147,9 @@ def validate_entry(entry: Entry, *, source: str = "", line: int = 0) -> Entry:
     return Entry(term, entry.code, entry.severity, entry.options)
 
 
-def _directives(line: str, normalise: NormaliseOptions, source: str, number: int) -> NormaliseOptions:
+def _directives(
+    line: str, normalise: NormaliseOptions, source: str, number: int
+) -> NormaliseOptions:
     found = _DIRECTIVE.match(line)
     if not found:
         return normalise
@@ -180,13 +187,15 @@ def parse_csv(text: str, *, name: str, source: str = "") -> Lexicon:
         first, seen_row = not seen_row, True
         if first and [c.strip().lower() for c in row[:3]] == ["term", "code", "severity"]:
             continue
-        if not 3 <= len(row) <= 4:  # noqa: PLR2004  # the format's column count
+        if not 3 <= len(row) <= 4:  # the format's column count
             raise LexiconError(
                 f"expected term,code,severity[,options], got {len(row)} column(s)",
                 source=source,
                 line=number,
             )
-        options = frozenset(re.split(r"[\s|]+", row[3].strip())) - {""} if len(row) == 4 else frozenset()  # noqa: PLR2004
+        options = (
+            frozenset(re.split(r"[\s|]+", row[3].strip())) - {""} if len(row) == 4 else frozenset()
+        )
         entry = Entry(row[0].strip(), row[1].strip(), row[2].strip(), options)  # type: ignore[arg-type]  # checked next
         entries.append(validate_entry(entry, source=source, line=number))
     return Lexicon(name, tuple(entries), normalise)
@@ -208,7 +217,7 @@ def parse_text(
         term = raw.strip()
         if not term or term.startswith("#") or term in seen:
             continue
-        if len(term) < 2:  # noqa: PLR2004  # single characters: see the docstring
+        if len(term) < 2:  # single characters: see the docstring
             skipped += 1
             continue
         seen.add(term)
@@ -238,7 +247,7 @@ def parse_sensitive_word(
         if not line or line.startswith("#"):
             continue
         pieces = line.split(None, 1)
-        if len(pieces) != 2:  # noqa: PLR2004  # word and tags
+        if len(pieces) != 2:  # word and tags
             raise LexiconError("expected 'word tag1,tag2'", source=f"{name} tags", line=number)
         for tag in re.split(r"[,，]", pieces[1]):
             if tag.strip() in mapping:

@@ -1,0 +1,73 @@
+"""The regression corpus of issue 4: every evasion form caught, every known trap passed.
+
+Runs against the shipped starter lexicons alone, so it pins down what they and the
+normaliser do, independent of the detectors and the model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+EVASIONS = [
+    # (text, code, original slice the finding must highlight)
+    ("这里有赌博网站", "gambling", "赌博"),
+    ("這裡有賭博網站", "gambling", "賭博"),  # traditional characters
+    ("赌.博", "gambling", "赌.博"),  # punctuation noise
+    ("赌 博", "gambling", "赌 博"),  # spaces
+    ("赌\u200b博", "gambling", "赌\u200b博"),  # zero-width space
+    ("赌\u202e博", "gambling", "赌\u202e博"),  # bidi control
+    ("赌🎲博", "gambling", "赌🎲博"),  # emoji
+    ("赌<span>博</span>", "gambling", "赌<span>博"),  # HTML tags
+    ("赌赌赌赌博", "gambling", "赌赌赌赌博"),  # repeated characters
+    ("赌̶博̶", "gambling", "赌̶博"),  # combining strike-through
+    ("来玩dubo", "gambling", "dubo"),  # pinyin
+    ("来玩du博", "gambling", "du博"),  # half pinyin
+    ("来玩堵博", "gambling", "堵博"),  # homophone
+    ("ＤＵＢＯ", "gambling", "ＤＵＢＯ"),  # full-width pinyin
+    ("你个傻Ｂ", "insult", "傻Ｂ"),  # full-width letter
+    ("你个傻Ⓑ", "insult", "傻Ⓑ"),  # circled letter
+    ("你个傻𝐁", "insult", "傻𝐁"),  # mathematical bold letter
+    ("你是sb吧", "insult", "sb"),  # English term next to Chinese
+    ("你是SB", "insult", "SB"),  # case
+    ("你是ｓｂ", "insult", "ｓｂ"),  # full-width case
+    ("你是ѕb", "insult", "ѕb"),  # Cyrillic look-alike
+    ("fuck you", "insult", "fuck you"),
+    ("出售 K 粉", "drugs", "K 粉"),
+    ("加微信做兼职，日结", "spam_ads", "兼职，日结"),  # co-occurrence
+    ("可以代人考试", "fraud", "代人考"),  # wildcard
+    ("溜冰吗，有货", "drugs", "溜冰吗，有货"),  # co-occurrence anywhere
+]
+
+TRAPS = [
+    "我女儿今天生日快乐",  # 女儿, 生日快乐: single-character traps (日, 女)
+    "王女儿是我同学",  # 女儿 in a name
+    "前面路口交通拥堵",  # 口交 inside 路口交通
+    "在地铁口交易二手书",  # 口交 inside 地铁口交易
+    "出口交易额增长",  # 口交 inside 出口交易
+    "请把户口交给派出所",  # 口交 inside 户口交给
+    "sbc is a protocol",  # sb inside sbc
+    "I have a cat",  # av inside have
+    "Java and Avalon",  # av inside words, any case
+    "妈妈说谢谢",  # doubled characters stay doubled
+    "一起去吃饭吧",  # ordinary text
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize(("text", "code", "highlight"), EVASIONS)
+def test_regression_evasion_form_is_caught(lexicon_engine, text, code, highlight):
+    verdict = lexicon_engine.check(text)
+    assert verdict.action != "pass"
+    hits = [f for f in verdict.findings if f.code == code]
+    assert hits, verdict.to_json()
+    assert highlight in {f.text for f in hits}
+    for finding in hits:
+        assert text[finding.start : finding.end] == finding.text
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_regression_false_positive_trap_passes(lexicon_engine, text):
+    verdict = lexicon_engine.check(text)
+    assert verdict.action == "pass", verdict.to_json()
+    assert verdict.findings == ()
