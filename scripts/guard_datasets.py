@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "guard-eval")
     args = parser.parse_args(argv)
     if _inside_repo_but_not_var(args.out):
-        parser.error("--out must be outside the repository or under var/ (dataset contents "
-                     "are never committed)")
+        parser.error(
+            "--out must be outside the repository or under var/ (dataset contents "
+            "are never committed)"
+        )
     jobs = [
         ("cold_dev.jsonl", read_cold, args.data_dir / "COLDataset" / "dev.csv"),
         (

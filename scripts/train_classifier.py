@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             "sha256": data_hash,
             "rows": len(shipped_rows),
             "description": (
-                "COLDataset train+dev (offensive -> hate) and examples written for xinan; "
+                "COLDataset train+dev (offensive -> hate, insult) and examples written for xinan; "
                 "sha256 over one 'text<TAB>labels' line per row, in training order"
             ),
             "sources": sources,

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+from tests.clamd import clamd, clamd_server  # noqa: F401  # fixtures: a real clamd
 from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory, UserFactory
 
 from xinan.accounts.models import User

@@ -6,6 +6,7 @@ arrange a test, and call the service under test to act.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import factory
@@ -14,8 +15,11 @@ from django.utils import timezone
 from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
 from xinan.mail.models import OutboundEmail
+from xinan.moderation.models import Channel, ContentItem, Decision, Revision, Site
 from xinan.tenants.models import Membership, Tenant
-from xinan.tenants.roles import Role
+from xinan.tenants.roles import KEY_SCOPES, Role
+from xinan.webhooks import crypto
+from xinan.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -73,7 +77,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"key {n}")
     prefix = factory.Sequence(lambda n: f"{n:010x}")
     secret_hash = factory.LazyAttribute(lambda o: key_digest(o.secret))
-    scopes = factory.LazyFunction(lambda: ["audit:read", "tenant:read"])
+    scopes = factory.LazyFunction(lambda: sorted(KEY_SCOPES))
     plaintext = factory.LazyAttribute(lambda o: f"xk_{o.prefix}_{o.secret}")
 
     @classmethod
@@ -92,3 +96,122 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Subject {n}")
     body = "Hello."
     next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An active endpoint for every event type; its signing secret is the ``secret`` param."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    class Params:
+        secret = "whsec_test-secret"
+
+    tenant = factory.SubFactory(TenantFactory)
+    # Loopback's closed discard port: a delivery a test triggers fails at once, with no DNS.
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:9/webhooks/{n}")
+    event_types = factory.LazyFunction(lambda: ["*"])
+    secret_sealed = factory.LazyAttribute(lambda o: crypto.seal(o.secret))
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A pending delivery, due now."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event_type = "moderation.item_decided"
+    payload = factory.LazyFunction(lambda: {"item_id": 1, "decision": "approve"})
+    next_attempt_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class DeliveryAttemptFactory(factory.django.DjangoModelFactory):
+    """A failed attempt (HTTP 500)."""
+
+    class Meta:
+        model = DeliveryAttempt
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    duration_ms = 12
+    status_code = 500
+    error = "HTTP 500 Internal Server Error"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    domains = factory.LazyFunction(lambda: ["www.example.test"])
+    icp_number = factory.Sequence(lambda n: f"京ICP备{10000000 + n}号-1")
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    """A public, pre-reviewed comment channel (the CON-3 default)."""
+
+    class Meta:
+        model = Channel
+
+    site = factory.SubFactory(SiteFactory)
+    key = factory.Sequence(lambda n: f"comments-{n}")
+    kind = Channel.Kind.COMMENT
+    is_public = True
+    review_mode = Channel.ReviewMode.PRE_REVIEW
+
+
+class ContentItemFactory(factory.django.DjangoModelFactory):
+    """A queued item with one revision (``current_revision``), due in 30 minutes.
+
+    ``ContentItemFactory(revision__text="...")`` sets the text; ``revision=False`` makes none.
+    """
+
+    class Meta:
+        model = ContentItem
+        skip_postgeneration_save = True
+
+    channel = factory.SubFactory(ChannelFactory)
+    site = factory.SelfAttribute("channel.site")
+    external_id = factory.Sequence(lambda n: f"item-{n}")
+    author_external_id = factory.Sequence(lambda n: f"author-{n}")
+    status = ContentItem.Status.QUEUED
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=30))
+
+    @factory.post_generation
+    def revision(obj: ContentItem, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805  # factory_boy passes the object first
+        if not create or extracted is False or obj.current_revision_id is not None:
+            return
+        text = kwargs.get("text", "今天天气很好")
+        revision = RevisionFactory(item=obj, text=text)
+        obj.current_revision = revision
+        obj.save(update_fields=["current_revision"])
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Revision
+
+    item = factory.SubFactory(ContentItemFactory, revision=False)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "今天天气很好"
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.text.encode()).hexdigest())
+    verdict = factory.LazyFunction(
+        lambda: {"action": "pass", "score": 0.0, "codes": [], "findings": [], "versions": {}}
+    )
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """An approval of the item's current revision."""
+
+    class Meta:
+        model = Decision
+
+    item = factory.SubFactory(ContentItemFactory, status=ContentItem.Status.PUBLISHED)
+    revision = factory.LazyAttribute(lambda o: o.item.current_revision)
+    reviewer = factory.SubFactory(UserFactory)
+    action = Decision.Action.APPROVE
+    status_before = ContentItem.Status.QUEUED
+    status_after = ContentItem.Status.PUBLISHED

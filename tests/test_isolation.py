@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import factory
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -31,8 +32,17 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from tests import factories
+from tests.factories import (
+    ApiKeyFactory,
+    DeliveryAttemptFactory,
+    MembershipFactory,
+    TenantFactory,
+    UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
 
-from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory, UserFactory
 from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
 from xinan.audit import chain
@@ -40,6 +50,7 @@ from xinan.audit.models import AuditEvent, hashed_values
 from xinan.config.api import api
 from xinan.tenants.models import Membership, Tenant
 from xinan.tenants.roles import Role
+from xinan.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 MARKER = "TENANT-B-SECRET"
 B_PK = 900_001  # every object of tenant B, tenant B included, has this primary key
@@ -109,7 +120,8 @@ class Page:
 
 def _is_skipped(resolver: URLResolver) -> bool:
     """The API (walked through its schema) and Django's language switch."""
-    return resolver.namespace == "api" or resolver.urlconf_name == "django.conf.urls.i18n"
+    module = getattr(resolver.urlconf_name, "__name__", resolver.urlconf_name)
+    return resolver.namespace == "api" or module == "django.conf.urls.i18n"
 
 
 def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Page]:
@@ -168,16 +180,84 @@ def _event(pk: int, tenant: Tenant, label: str) -> AuditEvent:
     return event
 
 
+def _factory_for(model: type[models.Model]) -> Any:
+    """The model's factory in tests/factories.py (style: one factory per model)."""
+    for value in vars(factories).values():
+        is_factory = isinstance(value, type) and issubclass(value, factory.base.BaseFactory)
+        if is_factory and value._meta.model is model:
+            return value
+    raise AssertionError(f"write tests.factories.{model.__name__}Factory for the walk")
+
+
+def _required_relations(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
+    return [
+        f
+        for f in model._meta.get_fields()
+        if isinstance(f, models.ForeignKey) and not f.null and f.related_model is not None
+    ]
+
+
+def _parents(model: type[models.Model]) -> set[type]:
+    """The tenant-owned models this one needs first."""
+    owned = tenant_owned_models()
+    return {f.related_model for f in _required_relations(model) if f.related_model in owned}  # type: ignore[misc]
+
+
+def _make_one(
+    model: type[models.Model],
+    pk: int,
+    label: str,
+    objects: dict[type, models.Model],
+    user: User,
+) -> models.Model:
+    """The model's factory, at ``pk``, related to this tenant's other objects, labelled."""
+    extra: dict[str, Any] = {"pk": pk}
+    for relation in _required_relations(model):
+        if relation.related_model in objects:
+            extra[relation.name] = objects[relation.related_model]  # type: ignore[index]
+        elif relation.related_model is User:
+            extra[relation.name] = user
+    names = {f.name for f in model._meta.get_fields()}
+    for text_field in ("name", "title", "text"):
+        if text_field in names:
+            extra[text_field] = f"{label} {model._meta.model_name}"
+    obj: models.Model = _factory_for(model)(**extra)
+    assert model.objects.filter(pk=obj.pk).exists(), f"{model.__name__} was not saved"  # type: ignore[attr-defined]
+    tenant = objects[Tenant]
+    assert obj.audit_tenant_id == tenant.pk, f"{model.__name__} landed outside {tenant}"  # type: ignore[attr-defined]
+    return obj
+
+
 def _make_objects(pk: int, label: str, owner: User | None = None) -> dict[type, models.Model]:
-    """One object of every tenant-owned model, all at ``pk``, named with ``label``."""
+    """One object of every tenant-owned model, all at ``pk``, named with ``label``.
+
+    Models without a recipe here get their factory's defaults plus ``pk``, this tenant's
+    objects for their required relations, and ``label`` in a name, title or text field.
+    """
     tenant = TenantFactory(pk=pk, name=f"{label} tenant", slug=f"t-{pk}")
     user = owner or UserFactory(username=f"{label}-owner", email=f"{pk}@example.test")
-    return {
+    # Webhooks carry the label where the API and the pages show them (URL, description,
+    # payload, attempt error), so the leak check sees them.
+    endpoint = WebhookEndpointFactory(
+        pk=pk, tenant=tenant, url=f"http://127.0.0.1:9/{label}", description=f"{label} endpoint"
+    )
+    delivery = WebhookDeliveryFactory(pk=pk, endpoint=endpoint, payload={"note": label})
+    objects: dict[type, models.Model] = {
         Tenant: tenant,
         Membership: MembershipFactory(pk=pk, tenant=tenant, user=user, role=Role.OWNER),
         ApiKey: ApiKeyFactory(pk=pk, tenant=tenant, name=f"{label} key"),
         AuditEvent: _event(pk, tenant, label),
+        WebhookEndpoint: endpoint,
+        WebhookDelivery: delivery,
+        DeliveryAttempt: DeliveryAttemptFactory(pk=pk, delivery=delivery, error=label),
     }
+    pending = sorted(tenant_owned_models() - set(objects), key=lambda m: m._meta.label)
+    while pending:
+        model = next((m for m in pending if _parents(m) <= set(objects)), None)
+        assert model is not None, f"cannot order {pending} by their relations"
+        pending.remove(model)
+        objects[model] = _make_one(model, pk, label, objects, user)
+    return objects
 
 
 def tenant_owned_models() -> set[type]:
@@ -252,7 +332,8 @@ def _api_request(
     query = {
         p["name"]: pk
         for p in op.spec.get("parameters", [])
-        if p["in"] == "query" and _resolve(p["schema"], components).get("type") == "integer"
+        if p["in"] == "query"
+        and _resolve(p["schema"], components).get("type") == "integer"
         and p["name"] not in {"limit", "offset"}
     }
     body = op.spec.get("requestBody", {}).get("content", {}).get("application/json")
@@ -320,7 +401,11 @@ def test_isolation_api_operation_against_tenant_b_reveals_and_changes_nothing(
     # when
     response = _api_request(api_client, op, B_PK, headers)
     # then
-    assert response.status_code != 422, f"{op}: the walk sent invalid input, fix _sample()"
+    assert response.status_code != 422, (
+        f"{op}: the API refused input built from its own OpenAPI schema "
+        f"({response.content[:300]!r}); either the schema is wrong (see "
+        "test_openapi_component_names_are_unambiguous) or _sample() needs teaching"
+    )
     assert response.status_code < 500, f"{op}: {response.status_code}"
     if op.has_path_params or op.method != "get":
         allowed = {403, 404, 405} | ({401} if principal == "key" else set())
@@ -392,7 +477,8 @@ def test_isolation_reverse_api_owner_and_key_reach_their_own_objects(
                 f"{response.content[:300]!r}"
             )
             reached[principal].append(str(op))
-    assert reached["user"] and reached["key"]
+    assert reached["user"]
+    assert reached["key"]
 
 
 def test_isolation_reverse_pages_owner_reaches_own_portal_pages(
@@ -420,7 +506,13 @@ def test_isolation_reverse_pages_owner_reaches_own_portal_pages(
 def test_isolation_reverse_lists_show_own_objects(world: World, api_client: Client) -> None:
     """Lists without ids: A's own marker shows, so the leak check looks at real content."""
     api_client.force_login(world.owner_a)
-    for path in ("/api/v1/tenants", "/api/v1/api-keys", "/api/v1/audit/events"):
+    for path in (
+        "/api/v1/tenants",
+        "/api/v1/api-keys",
+        "/api/v1/audit/events",
+        "/api/v1/webhooks/endpoints",
+        "/api/v1/webhooks/deliveries",
+    ):
         response = api_client.get(path)
         assert response.status_code == 200, path
         assert "tenant-a" in response.content.decode(), path

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
-
 from tests.factories import TenantFactory
+
 from xinan.audit.checkpoints import (
     Checkpoint,
     CheckpointInvalid,
@@ -179,9 +179,7 @@ def test_audit_checkpoint_command_then_verify_with_it_passes(
     assert f"rows=3 head={three_events[-1].hash}" in out.getvalue()
     # when
     out = io.StringIO()
-    call_command(
-        "audit_verify", checkpoint=[path], public_key=configured_public_key(), stdout=out
-    )
+    call_command("audit_verify", checkpoint=[path], public_key=configured_public_key(), stdout=out)
     # then
     assert f"checkpoint {path}: ok" in out.getvalue()
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 from django.test import override_settings
-
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
 from xinan.audit import chain
 from xinan.audit.models import AuditEvent, hashed_values
 from xinan.audit.services import record

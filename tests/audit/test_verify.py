@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 from django.core.management import CommandError, call_command
-
 from tests.factories import TenantFactory
+
 from xinan.audit import chain
 from xinan.audit.models import AuditEvent
 from xinan.audit.services import record
@@ -57,7 +57,16 @@ def _flip_one_character(value: str) -> str:
 
 @pytest.mark.parametrize(
     "column",
-    ["action", "actor_type", "target_type", "target_id", "changes", "request_id", "prev_hash", "hash"],
+    [
+        "action",
+        "actor_type",
+        "target_type",
+        "target_id",
+        "changes",
+        "request_id",
+        "prev_hash",
+        "hash",
+    ],
 )
 def test_audit_verify_one_changed_byte_fails_naming_the_row(
     three_events: list[AuditEvent], superuser_sql: Callable[..., None], column: str

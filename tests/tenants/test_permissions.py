@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
 from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory, UserFactory
+
 from xinan.accounts.models import User
 from xinan.apikeys.services import KeyPrincipal
 from xinan.core.exceptions import NotFound, PermissionDenied
@@ -166,7 +166,9 @@ def test_get_tenant_for_own_tenant_without_perm_raises_permission_denied() -> No
 def test_get_tenant_for_own_tenant_with_perm_returns_it(
     customer: Tenant, customer_owner: User
 ) -> None:
-    assert permissions.get_tenant_for(customer_owner, customer.pk, perm=Perm.MANAGE_KEYS) == customer
+    assert (
+        permissions.get_tenant_for(customer_owner, customer.pk, perm=Perm.MANAGE_KEYS) == customer
+    )
 
 
 @pytest.mark.django_db

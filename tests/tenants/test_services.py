@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 import pytest
 from django.db import IntegrityError
-
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
 from xinan.accounts.models import User
 from xinan.audit.models import AuditEvent
 from xinan.core.exceptions import Conflict, ValidationFailed
@@ -77,9 +77,7 @@ def test_create_tenant_invalid_input_raises_and_writes_nothing(name: str, slug: 
 def test_create_tenant_second_provider_is_refused() -> None:
     TenantFactory(provider=True)
     with pytest.raises(IntegrityError):  # the database's one-provider constraint
-        services.create_tenant(
-            name="Second", slug="second", kind=Tenant.Kind.PROVIDER, actor=None
-        )
+        services.create_tenant(name="Second", slug="second", kind=Tenant.Kind.PROVIDER, actor=None)
 
 
 # --- set_tenant_status --------------------------------------------------------------------
@@ -300,8 +298,9 @@ def test_bootstrap_provider_first_start_creates_provider_admin_and_three_events(
 def test_bootstrap_provider_second_run_changes_nothing() -> None:
     services.bootstrap_provider(name="P", admin_username="admin", admin_email="a@example.test")
     before = AuditEvent.objects.count()
-    assert services.bootstrap_provider(
-        name="P", admin_username="admin2", admin_email="b@example.test"
-    ) is None
+    assert (
+        services.bootstrap_provider(name="P", admin_username="admin2", admin_email="b@example.test")
+        is None
+    )
     assert AuditEvent.objects.count() == before
     assert not User.objects.filter(username="admin2").exists()

@@ -203,6 +203,22 @@ AUDIT_SIGNING_KEY_FILE = Path(
 )
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "checkpoints")))
 
+# --- webhooks (issue 5): signed, retried until acknowledged ----------------------------------
+# Keys that encrypt endpoints' signing secrets at rest (AES-GCM). The first encrypts; every one
+# decrypts, so a new key is put first and the old one kept until secrets are rotated.
+WEBHOOK_SECRET_KEYS = env.list("WEBHOOK_SECRET_KEYS", default=[]) or [SECRET_KEY]
+# Seconds for each network step of one delivery (connect, send, first byte of the answer).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+# Loopback, private and link-local targets are refused in production (no SSRF into the
+# provider's own network); the embedded default and the tests deliver to loopback.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=not IS_PRODUCTION)
+
+# --- antivirus (CON-4): clamd over its Unix socket, or TCP when CLAMD_HOST is set -------------
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="/var/run/clamav/clamd.ctl")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

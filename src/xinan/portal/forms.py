@@ -19,6 +19,9 @@ from xinan.tenants.roles import CUSTOMER_ROLES, KEY_SCOPES, Role
 SCOPE_LABELS = {
     "tenant:read": _("读取租户信息"),
     "audit:read": _("读取审计日志"),
+    "content:write": _("提交内容审核"),
+    "content:read": _("读取内容审核结果"),
+    "sites:write": _("管理站点和频道"),
 }
 
 

@@ -143,6 +143,7 @@ def _context(request: HttpRequest, tenant: Tenant, **extra: Any) -> dict[str, An
         "can_manage_keys": permissions.has_perm(user, Perm.MANAGE_KEYS, tenant.pk),
         "can_manage_members": permissions.has_perm(user, Perm.MANAGE_MEMBERS, tenant.pk),
         "can_view_audit": permissions.has_perm(user, Perm.VIEW_AUDIT, tenant.pk),
+        "can_view_webhooks": permissions.has_perm(user, Perm.VIEW_WEBHOOKS, tenant.pk),
         **extra,
     }
 

@@ -13,8 +13,9 @@ from xinan.tenants.roles import Perm
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_console": False, "nav_portal": False}
+        return {"nav_console": False, "nav_portal": False, "nav_review": False}
     return {
         "nav_console": has_perm_anywhere(user, Perm.ACCESS_CONSOLE),
         "nav_portal": has_perm_anywhere(user, Perm.ACCESS_PORTAL),
+        "nav_review": has_perm_anywhere(user, Perm.REVIEW_CONTENT),
     }

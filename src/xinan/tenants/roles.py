@@ -41,6 +41,12 @@ class Perm:
     VIEW_KEYS = "apikeys.view_keys"
     MANAGE_KEYS = "apikeys.manage_keys"
     VIEW_AUDIT = "audit.view_events"
+    VIEW_WEBHOOKS = "webhooks.view_webhooks"
+    MANAGE_WEBHOOKS = "webhooks.manage_webhooks"
+    SUBMIT_CONTENT = "moderation.submit_content"
+    VIEW_CONTENT = "moderation.view_content"
+    REVIEW_CONTENT = "moderation.review_content"
+    MANAGE_SITES = "moderation.manage_sites"
 
 
 STAFF_PERMS: dict[str, frozenset[str]] = {
@@ -53,6 +59,10 @@ STAFF_PERMS: dict[str, frozenset[str]] = {
             Perm.VIEW_KEYS,
             Perm.MANAGE_KEYS,
             Perm.VIEW_AUDIT,
+            Perm.VIEW_CONTENT,
+            Perm.MANAGE_SITES,
+            Perm.VIEW_WEBHOOKS,
+            Perm.MANAGE_WEBHOOKS,
         }
     ),
     Role.SECURITY_OFFICER: frozenset(
@@ -62,13 +72,18 @@ STAFF_PERMS: dict[str, frozenset[str]] = {
             Perm.MANAGE_TENANTS,
             Perm.VIEW_KEYS,
             Perm.VIEW_AUDIT,
+            Perm.VIEW_CONTENT,
+            Perm.VIEW_WEBHOOKS,
         }
     ),
     Role.AUDITOR: frozenset(
-        {Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT, Perm.VIEW_KEYS, Perm.VIEW_AUDIT}
+        {Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT, Perm.VIEW_KEYS, Perm.VIEW_AUDIT, Perm.VIEW_WEBHOOKS}
     ),
-    Role.ON_DUTY: frozenset({Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT}),
-    Role.REVIEWER: frozenset({Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT}),
+    Role.ON_DUTY: frozenset({Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT, Perm.VIEW_CONTENT}),
+    # CON-3: provider reviewers review every customer's queue.
+    Role.REVIEWER: frozenset(
+        {Perm.ACCESS_CONSOLE, Perm.VIEW_TENANT, Perm.VIEW_CONTENT, Perm.REVIEW_CONTENT}
+    ),
 }
 
 CUSTOMER_PERMS: dict[str, frozenset[str]] = {
@@ -80,6 +95,12 @@ CUSTOMER_PERMS: dict[str, frozenset[str]] = {
             Perm.VIEW_KEYS,
             Perm.MANAGE_KEYS,
             Perm.VIEW_AUDIT,
+            Perm.SUBMIT_CONTENT,
+            Perm.VIEW_CONTENT,
+            Perm.REVIEW_CONTENT,
+            Perm.MANAGE_SITES,
+            Perm.VIEW_WEBHOOKS,
+            Perm.MANAGE_WEBHOOKS,
         }
     ),
     Role.SECURITY_CONTACT: frozenset(
@@ -88,9 +109,14 @@ CUSTOMER_PERMS: dict[str, frozenset[str]] = {
             Perm.VIEW_TENANT,
             Perm.VIEW_KEYS,
             Perm.VIEW_AUDIT,
+            Perm.VIEW_CONTENT,
+            Perm.VIEW_WEBHOOKS,
         }
     ),
-    Role.REVIEWER: frozenset({Perm.ACCESS_PORTAL, Perm.VIEW_TENANT}),
+    # CON-8: a customer's reviewers review its own sites only.
+    Role.REVIEWER: frozenset(
+        {Perm.ACCESS_PORTAL, Perm.VIEW_TENANT, Perm.VIEW_CONTENT, Perm.REVIEW_CONTENT}
+    ),
     Role.MEMBER: frozenset({Perm.ACCESS_PORTAL, Perm.VIEW_TENANT}),
 }
 
@@ -98,4 +124,9 @@ CUSTOMER_PERMS: dict[str, frozenset[str]] = {
 KEY_SCOPES: dict[str, str] = {
     "tenant:read": Perm.VIEW_TENANT,
     "audit:read": Perm.VIEW_AUDIT,
+    "content:write": Perm.SUBMIT_CONTENT,
+    "content:read": Perm.VIEW_CONTENT,
+    # A site registers itself and its channels with curl alone (issue 5, "Done when").
+    "sites:write": Perm.MANAGE_SITES,
+    "webhooks:read": Perm.VIEW_WEBHOOKS,
 }

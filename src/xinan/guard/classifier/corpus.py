@@ -14,9 +14,12 @@ noise itself never becomes evidence.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable, Sequence
+
+from pypinyin import Style, lazy_pinyin
 
 from xinan.guard.classifier.datasets import Example
 
@@ -107,8 +110,16 @@ def _link(rng: random.Random) -> str:
     host = "".join(rng.choice(_LETTERS) for _ in range(rng.randint(3, 9)))
     tld = _pick(rng, [".com", ".cn", ".cc", ".vip", ".top", ".xyz", ".net", ".app"])
     sub = _pick(rng, ["", "www.", "m.", "h5.", "app."])
-    path = _pick(rng, ["", "/", f"/?code={_digits(rng, 4, 8)}", f"/r/{_digits(rng, 3, 6)}",
-                       f"/#/reg?id={_digits(rng, 4, 7)}"])
+    path = _pick(
+        rng,
+        [
+            "",
+            "/",
+            f"/?code={_digits(rng, 4, 8)}",
+            f"/r/{_digits(rng, 3, 6)}",
+            f"/#/reg?id={_digits(rng, 4, 7)}",
+        ],
+    )
     scheme = _pick(rng, ["https://", "http://", "", ""])
     return f"{scheme}{sub}{host}{_digits(rng, 0, 3)}{tld}{path}"
 
@@ -899,7 +910,8 @@ _GROUP_SAFE = [
 ]
 _LONG = [
     "{topic}是一个值得关注的话题。首先，我们需要了解它的基本概念；其次，要结合实际情况分析；最后，制定切实可行的方案。",
-    "关于{topic}，以下是几点建议：1. 制定明确的目标；2. 合理安排时间；3. 定期回顾和调整；4. 保持耐心。",
+    "关于{topic}，以下是几点建议：1. 制定明确的目标；2. 合理安排时间；"
+    "3. 定期回顾和调整；4. 保持耐心。",
     "从前，有一个住在山脚下的年轻人，他每天都去{where}。有一天，他遇到了一位老人，老人告诉他关于{topic}的故事。",
     "{topic}的好处包括提高效率、节约成本和改善体验。不过，在实施过程中也要注意风险控制。",
     "要改善{topic}，可以从以下几个方面入手：加强沟通、完善制度、提升技能，并鼓励团队成员积极参与。",
@@ -934,7 +946,8 @@ _FORMAL = [
     "专家建议，在面对{subject}时，应当{measure}。",
     "{subject}通常涉及{cause}，因此需要法律、教育和技术手段共同治理。",
     "这篇文章讨论了{subject}的起源、发展和未来趋势。",
-    "def {func}(data):\n    result = []\n    for item in data:\n        result.append(item)\n    return result",
+    "def {func}(data):\n    result = []\n    for item in data:\n"
+    "        result.append(item)\n    return result",
     "function {func}(list) {{ return list.filter(x => x > 0); }}",
     "表格：项目 | 数量 | 金额\n收入 | {n} | {m}\n支出 | {n} | {m}",
     "步骤{n}：打开设置，选择{subject}选项，然后点击保存。",
@@ -1176,6 +1189,38 @@ _FRAGMENTS: dict[str, list[str]] = {
         "搜{brand}",
         "认准官网",
         "专属链接",
+        "{n}期必中",
+        "精准推荐",
+        "3d推荐",
+        "排列三",
+        "排列五",
+        "双色球预测",
+        "杀号",
+        "尾数",
+        "定位胆",
+        "稳定老台",
+        "老台",
+        "大户首选",
+        "资金安全",
+        "{brand}",
+        "线上{game}",
+        "{game}群",
+        "1分1{m}",
+        "玩的加",
+        "有台子",
+        "台子黑不黑",
+        "红蓝",
+        "麻将群",
+        "棋牌群",
+        "炸金花群",
+        "牛牛群",
+        "跑得快",
+        "血战到底",
+        "24小时在线",
+        "押{m}中{m}",
+        "以小博大",
+        "一夜暴富",
+        "稳赚不赔的玩法",
     ],
     "porn": [
         "涩涩",
@@ -1325,6 +1370,81 @@ _FRAGMENTS: dict[str, list[str]] = {
         "睡了",
         "上床",
         "骚浪",
+        "腿玩年",
+        "穿搭福利",
+        "诱惑视频",
+        "私处",
+        "胸部",
+        "身材好",
+        "露脸",
+        "卖片",
+        "卖视频",
+        "出视频",
+        "小视频",
+        "同好",
+        "互换照片",
+        "脱",
+        "脱光",
+        "舔",
+        "吸",
+        "硬邦邦",
+        "水多",
+        "紧",
+        "夹",
+        "叫",
+        "骚叫",
+        "喘",
+        "呻吟",
+        "高潮",
+        "yin荡",
+        "色批",
+        "lsp",
+        "老色批",
+        "开车",
+        "上车",
+        "车牌",
+        "番号",
+        "ss",
+        "cpdd",
+        "dom",
+        "sub",
+        "找个主",
+        "认主",
+        "求主",
+        "母狗自己加",
+        "一女多男",
+        "多人运动",
+        "恋母",
+        "野爹",
+        "寂寞",
+        "好寂寞",
+        "找母狗",
+        "打飞机",
+        "视频聊天",
+        "陪睡",
+        "放得开",
+        "不穿更好看",
+        "身下",
+        "开苞",
+        "破处",
+        "喂饱你",
+        "摸摸",
+        "亲亲抱抱举高高然后",
+        "叫爸爸",
+        "叫主人",
+        "跪舔",
+        "足控",
+        "恋足",
+        "丝足",
+        "黑丝",
+        "白丝",
+        "jk",
+        "福利图",
+        "小短片",
+        "无删减",
+        "特殊服务",
+        "按摩特殊服务",
+        "大保健",
     ],
     "fraud": [
         "一天{m}",
@@ -1482,6 +1602,42 @@ _FRAGMENTS: dict[str, list[str]] = {
         "提额",
         "养卡",
         "pos机",
+        "陪聊{m}一小时",
+        "放得开的来",
+        "偏门",
+        "偏门项目",
+        "一个月{n}w",
+        "一晚上{m}",
+        "人头{m}",
+        "拉人头",
+        "拉手",
+        "单价{n}起",
+        "推送名片",
+        "麦手",
+        "念剧本",
+        "礼貌借楼",
+        "借楼",
+        "看实盘",
+        "期货开户",
+        "高返佣",
+        "免费治疗",
+        "已获授权",
+        "做任务领{m}",
+        "跟车收米",
+        "收米",
+        "带你收米",
+        "回本快",
+        "稳定越入{n}w",
+        "月入{n}w",
+        "每周领{m}",
+        "资金盘",
+        "原始股",
+        "内部名额",
+        "海外项目",
+        "出国务工",
+        "高薪海外",
+        "东南亚高薪",
+        "包吃住月薪{n}w",
     ],
     "spam_ads": [
         "代发",
@@ -1600,6 +1756,41 @@ _FRAGMENTS: dict[str, list[str]] = {
         "快速拿证",
         "网课代刷",
         "学分代修",
+        "抄小说",
+        "抄书",
+        "零撸",
+        "看广告赚钱",
+        "人工投票",
+        "刷票",
+        "投票{m}一千",
+        "复制粘贴",
+        "发一个视频给你{m}",
+        "dy",
+        "ks",
+        "xhs",
+        "小🍠",
+        "找刷子",
+        "刷手",
+        "主持",
+        "发文兼职",
+        "打字兼职",
+        "截图任务",
+        "助力任务",
+        "注册任务",
+        "拉新",
+        "点评",
+        "写好评",
+        "发帖",
+        "回帖",
+        "评论区艾特",
+        "艾特人",
+        "一个号{m}",
+        "拉群",
+        "建群",
+        "{platform}发视频",
+        "{platform}发作品",
+        "{platform}发文",
+        "{platform}认证",
     ],
     "insult": [
         "{noun}",
@@ -1700,8 +1891,285 @@ _FRAGMENTS: dict[str, list[str]] = {
         "问候你全家",
         "你妈喊你回家吃饭",
         "回家问你妈",
+        "sb一个",
+        "大sb",
+        "傻x",
+        "傻叉",
+        "二比",
+        "脑袋进水",
+        "脑子不好使",
+        "字都打不对",
+        "滚出去",
+        "有鸡毛关系",
+        "关你屁事",
+        "你算个屁",
+        "放屁",
+        "狗屁",
+        "跟一坨屎一样",
+        "屎一样",
+        "丑母狗",
+        "公狗",
+        "跑路狗",
+        "你家里人都有病",
+        "有病啊",
+        "神经",
+        "乐子人",
+        "招笑",
+        "可笑",
+        "下三滥",
+        "不要逼脸",
+        "贱骨头",
+        "老东西",
+        "小东西",
+        "死东西",
+        "你爸",
+        "你大爷",
+        "日你",
+        "干你",
+        "操你",
+        "艹你",
+        "你他妈",
+        "他妈的",
+        "妈的",
+        "tm",
+        "tmd",
+        "nm",
+        "你m",
+        "没父母",
+        "没爸妈",
+        "没爹",
+        "爹妈死了",
+        "父母死了",
+        "全家升天",
+        "你家死人了",
+        "祖坟冒烟",
     ],
 }
+# Sexual chat lines, built from who / wants / what.
+_PORN_SUBJECTS = [
+    "我",
+    "哥哥",
+    "姐姐",
+    "宝宝",
+    "本人",
+    "有没有人",
+    "谁",
+    "妹妹",
+    "老公",
+    "主人",
+    "小骚货",
+    "我老婆",
+    "你",
+    "你们",
+    "弟弟",
+]
+_PORN_WANTS = [
+    "想",
+    "好想",
+    "想要",
+    "喜欢",
+    "求",
+    "想被",
+    "愿意",
+    "可以",
+    "来",
+    "天天想",
+    "忍不住想",
+    "就爱",
+]
+_PORN_OBJECTS = [
+    "涩涩",
+    "色色",
+    "瑟瑟",
+    "做爱",
+    "啪啪啪",
+    "被操",
+    "被干",
+    "舔你",
+    "摸你的{body}",
+    "看你的{body}",
+    "吃你的{body}",
+    "玩你的{body}",
+    "把你{act}哭",
+    "和你开房",
+    "跟你睡",
+    "被调教",
+    "当你的小母狗",
+    "做你的主人",
+    "看你自慰",
+    "听你叫床",
+    "视频裸聊",
+    "文爱",
+    "网调",
+    "约一次",
+    "让你爽",
+    "射你脸上",
+    "舔脚",
+    "闻你的袜子",
+    "穿你的内裤",
+    "捆绑",
+    "sm",
+    "3p",
+    "换妻",
+    "被绿",
+]
+_PORN_TAILS = [
+    "",
+    "",
+    "",
+    "吗",
+    "嘛",
+    "？",
+    "/害羞",
+    "/色",
+    "[色]",
+    "😍",
+    "🥵",
+    "💦",
+    "🍆",
+    "，私我",
+    "，加我",
+    "，懂的来",
+    "，今晚",
+    "，随叫随到",
+    "，给钱也行",
+]
+
+
+_LEWD_TARGETS = [
+    "你",
+    "她",
+    "这女的",
+    "楼主",
+    "你老婆",
+    "你妹",
+    "你妈",
+    "这主播",
+    "这妞",
+    "那个女生",
+    "你女朋友",
+    "小姐姐",
+    "这骚货",
+    "隔壁少妇",
+]
+_LEWD_PREDICATES = [
+    "是个骚货",
+    "欠操",
+    "欠干",
+    "被操烂了",
+    "天天被人干",
+    "一看就很骚",
+    "屁股真翘",
+    "奶子真大",
+    "下面肯定很紧",
+    "下面都黑了",
+    "就是个公交车",
+    "谁都能睡",
+    "出来卖的",
+    "叫床声音真好听",
+    "身材真顶，想睡",
+    "看着就想上",
+    "穿这么少是想被操吧",
+    "腿真长，想扛起来",
+    "一晚上能高潮几次",
+    "水真多",
+    "是不是想男人了",
+    "是条母狗",
+    "已经被我睡过了",
+    "自慰被我看到了",
+]
+
+
+def _lewd_comment(rng: random.Random) -> str:
+    """A vulgar sexual comment about someone."""
+    text = _pick(rng, _LEWD_TARGETS) + _pick(rng, _LEWD_PREDICATES)
+    return text + _pick(rng, _PORN_TAILS)
+
+
+def _porn_line(rng: random.Random) -> str:
+    """A sexual chat line (who, wants, what, and a tail) or a vulgar comment."""
+    if rng.random() < 0.35:
+        return _lewd_comment(rng)
+    return _fill(
+        rng,
+        "".join(
+            _pick(rng, part) for part in (_PORN_SUBJECTS, _PORN_WANTS, _PORN_OBJECTS, _PORN_TAILS)
+        ),
+    )
+
+
+# Job and money offers, the shape of most fraud and black-market recruiting posts.
+_OFFER_WHO = ["", "", "本人", "公司", "工作室", "团队", "我这边", "我们", "老板", "招人，"]
+_OFFER_WHAT = [
+    "招{job}",
+    "急招{job}",
+    "缺{job}",
+    "找{job}",
+    "长期招{job}",
+    "{job}来",
+    "需要{job}",
+    "在家做{job}",
+    "线上{job}",
+    "兼职{job}",
+    "全职{job}",
+]
+_JOBS = [
+    "打字员",
+    "客服",
+    "话务员",
+    "回复员",
+    "审核员",
+    "录入员",
+    "推广员",
+    "代理",
+    "宝妈",
+    "学生",
+    "手机党",
+    "有空的人",
+    "闲人",
+    "小白",
+    "有执行力的人",
+    "会玩手机的",
+    "有两部手机的",
+    "有银行卡的",
+    "有微信的",
+    "会发视频的",
+]
+_OFFER_PAY = [
+    "一天{m}",
+    "日结{m}",
+    "一小时{m}",
+    "一单{m}",
+    "月入{m}",
+    "保底{m}",
+    "{n}张一天",
+    "一天{n}张",
+    "{n}位数",
+    "收入可观",
+    "多劳多得",
+    "当天结算",
+    "次日结",
+    "秒结",
+    "不收押金",
+    "不交会费",
+    "免费培训",
+    "有人带",
+]
+
+
+def _offer_line(rng: random.Random) -> str:
+    """A recruiting post: who, what job, what pay, how to reach them."""
+    parts = [
+        _pick(rng, _OFFER_WHO),
+        _pick(rng, _OFFER_WHAT),
+        _pick(rng, ["，", " ", "！", "～"]),
+        _pick(rng, _OFFER_PAY),
+    ]
+    if rng.random() < 0.6:
+        parts += ["，", _pick(rng, _CALLS)]
+    return _fill(rng, "".join(parts))
+
+
 _ANIMALS = ["狗", "猪", "猴", "驴", "鬼", "妈"]
 _CALLS = [
     "",
@@ -1776,10 +2244,88 @@ _CONTEXTS = [
 ]
 
 
+# Abuse aimed at someone's family, mind, looks or worth: a target, a verb phrase, an attack.
+_INSULT_TARGETS = [
+    "你",
+    "你妈",
+    "你爹",
+    "你全家",
+    "你祖宗",
+    "你们这群人",
+    "楼主",
+    "这主播",
+    "这种人",
+    "up主",
+    "你这个人",
+    "你老婆",
+    "你儿子",
+    "对面",
+    "队友",
+]
+_INSULT_PREDICATES = [
+    "是{noun}",
+    "就是个{noun}",
+    "真是{noun}",
+    "跟{noun}一样",
+    "活得像条狗",
+    "死了没",
+    "早点死吧",
+    "出门被车撞",
+    "脑子有坑",
+    "没长脑子",
+    "长得像猪",
+    "丑得要死",
+    "真恶心",
+    "配不上做人",
+    "不得好死",
+    "该被骂",
+    "蠢到家了",
+    "就会狗叫",
+    "是不是有病",
+    "是不是傻",
+    "赶紧去死",
+    "是个笑话",
+    "没救了",
+    "欠骂",
+    "欠揍",
+    "不配活着",
+]
+
+
+_MOCKERIES = [
+    "就你也配{x}？",
+    "你也配{x}",
+    "{x}吧你",
+    "真是{x}啊你",
+    "{x}一个",
+    "纯纯{x}",
+    "典型的{x}",
+    "又一个{x}",
+    "什么{x}",
+    "{x}都比你强",
+    "笑死，{x}",
+    "{x}别来沾边",
+]
+
+
+def _insult_line(rng: random.Random) -> str:
+    """A direct attack: target, predicate, optional taunt; or a mocking frame."""
+    if rng.random() < 0.3:
+        return _pick(rng, _MOCKERIES).replace("{x}", _fill(rng, "{noun}"))
+    text = _pick(rng, _INSULT_TARGETS) + _pick(rng, _INSULT_PREDICATES)
+    if rng.random() < 0.4:
+        text += _pick(rng, ["，", "！", "。", " "]) + _pick(rng, _TAUNTS)
+    return _fill(rng, text)
+
+
 def _insult_in_context(rng: random.Random) -> str:
     """Abuse as it appears in threads: a context clause, then the attack."""
-    attack = _fill(rng, _pick(rng, _FRAGMENTS["insult"]))
-    if rng.random() < 0.5:
+    roll = rng.random()
+    if roll < 0.35:
+        attack = _fill(rng, _pick(rng, _FRAGMENTS["insult"]))
+    elif roll < 0.7:
+        attack = _insult_line(rng)
+    else:
         attack = _fill(rng, _pick(rng, _INSULT_TEMPLATES))
     return f"{_pick(rng, _CONTEXTS)}{_pick(rng, ['，', '，', '。', ' ', '？'])}{attack}"
 
@@ -1981,6 +2527,7 @@ _SLOTS: dict[str, Callable[[random.Random], str]] = {
     "threat": lambda rng: _pick(rng, _THREATS),
     "crap": lambda rng: _pick(rng, _CRAPS),
     "animal": lambda rng: _pick(rng, _ANIMALS),
+    "job": lambda rng: _pick(rng, _JOBS),
     "subject": lambda rng: _pick(rng, _SUBJECTS),
     "definition": lambda rng: _pick(rng, _DEFINITIONS),
     "cause": lambda rng: _pick(rng, _CAUSES),
@@ -2057,6 +2604,36 @@ _LOOKALIKE: dict[str, list[str]] = {
 }
 
 
+@functools.cache
+def _homophones() -> dict[str, list[str]]:
+    """Each common character (GB 2312 level 1) -> the other common characters read the same.
+
+    Tones are ignored, as in the puns people type to dodge filters (a word swapped for another
+    with its sound). The readings come from pypinyin's data.
+    """
+    by_sound: dict[str, list[str]] = {}
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            if high == 0xD7 and low > 0xF9:
+                break  # the end of level 1
+            char = bytes([high, low]).decode("gb2312")
+            by_sound.setdefault(lazy_pinyin(char, style=Style.NORMAL)[0], []).append(char)
+    return {
+        char: [other for other in group if other != char]
+        for group in by_sound.values()
+        for char in group
+        if len(group) > 1
+    }
+
+
+def _homophone_puns(rng: random.Random, text: str, rate: float) -> str:
+    """Swap some Chinese characters for others that sound the same."""
+    table = _homophones()
+    return "".join(
+        _pick(rng, table[ch]) if ch in table and rng.random() < rate else ch for ch in text
+    )
+
+
 def _lookalikes(rng: random.Random, text: str, rate: float) -> str:
     """Swap some characters for their look-alikes or pinyin."""
     return "".join(
@@ -2083,29 +2660,38 @@ def _disguise(rng: random.Random, text: str) -> str:
     return text
 
 
+# Sentence generators per class, beside the templates and fragments.
+_LINES: dict[str, Callable[[random.Random], str]] = {
+    "porn": _porn_line,
+    "insult": _insult_line,
+    "fraud": _offer_line,
+}
+
 # How many posts to generate per class; clean text gets the most, because in real traffic
 # it is the vast majority and it is where the false positives come from.
 _PLAN: dict[str, tuple[Sequence[str], int]] = {
-    "gambling": (_GAMBLE_TEMPLATES, 3000),
-    "porn": (_PORN_TEMPLATES, 3000),
-    "fraud": (_FRAUD_TEMPLATES, 3000),
-    "spam_ads": (_SPAM_TEMPLATES, 3000),
-    "insult": (_INSULT_TEMPLATES, 3000),
-    "": (_CLEAN_TEMPLATES, 8000),
+    "gambling": (_GAMBLE_TEMPLATES, 5000),
+    "porn": (_PORN_TEMPLATES, 5000),
+    "fraud": (_FRAUD_TEMPLATES, 5000),
+    "spam_ads": (_SPAM_TEMPLATES, 5000),
+    "insult": (_INSULT_TEMPLATES, 5000),
+    "": (_CLEAN_TEMPLATES, 13000),
 }
 
 
 def xinan_examples(seed: int) -> list[Example]:
     """The generated examples for a seed, in a fixed order, without duplicates."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not security
     seen: set[str] = set()
     examples: list[Example] = []
     for code, (templates, count) in _PLAN.items():
         labels = (code,) if code else ()
         for _ in range(count):
             roll = rng.random()
-            if roll < 0.45:
+            if roll < 0.35:
                 text = _fill(rng, _pick(rng, templates))
+            elif code in _LINES and roll < 0.7:
+                text = _LINES[code](rng)
             elif code:
                 text = _fragment_post(rng, code)
             elif roll < 0.65:
@@ -2116,6 +2702,8 @@ def xinan_examples(seed: int) -> list[Example]:
                 text = _formal_paragraph(rng)
             if code and rng.random() < 0.3:
                 text = _lookalikes(rng, text, rng.choice([0.2, 0.4, 0.7]))
+            if rng.random() < (0.25 if code else 0.05):
+                text = _homophone_puns(rng, text, rng.choice([0.1, 0.2, 0.35]))
             if code == "insult" and rng.random() < 0.15:
                 # Flame wars escalate: some abuse ends in a threat.
                 text = f"{text}，{_pick(rng, _THREATS)}"

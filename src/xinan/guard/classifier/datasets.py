@@ -43,14 +43,15 @@ def default_data_dir(repo_root: Path) -> Path:
 
 
 def read_cold(path: Path) -> list[Example]:
-    """COLDataset CSV (``label`` 1 = offensive); offensive rows are labelled ``hate``.
+    """COLDataset CSV (``label`` 1 = offensive); offensive rows are ``hate`` and ``insult``.
 
-    COLD's offensive texts attack people for their race, region or gender, which is ``hate``
-    in the taxonomy.
+    COLD's offensive texts attack people for their race, region or gender (``hate``) and do
+    it in abusive language (``insult``): the insult head learns abuse from them as well as
+    from the personal attacks written for xinan.
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return [
-            Example(row["TEXT"], ("hate",) if row["label"].strip() == "1" else ())
+            Example(row["TEXT"], ("hate", "insult") if row["label"].strip() == "1" else ())
             for row in csv.DictReader(handle)
         ]
 

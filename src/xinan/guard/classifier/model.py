@@ -27,9 +27,9 @@ import numpy.typing as npt
 from xinan.guard.classifier.features import (
     Float32Array,
     Int64Array,
+    NgramIndex,
+    idf_norms,
     occurrences,
-    prepare,
-    weighted_values,
 )
 from xinan.guard.taxonomy import check_code
 
@@ -67,9 +67,10 @@ class Classifier:
             raise ArtefactError("intercept does not have one value per code")
         if n_vocab > 1 and not bool(np.all(vocab[1:] > vocab[:-1])):
             raise ArtefactError("vocab must be sorted and unique")
-        self._vocab = vocab
+        self._index = NgramIndex(vocab)
         self._idf = idf
-        self._coef = coef
+        # coef * idf, so that a text's logits are (sum of rows) / norm + intercept.
+        self._weights = (coef * idf[:, None]).astype(np.float32)
         self._intercept = intercept
         self.metadata: Mapping[str, Any] = dict(metadata or {})
 
@@ -84,20 +85,21 @@ class Classifier:
 
     def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """The scores as a texts x codes array, for callers that want numpy."""
-        logits = self.decision_function([prepare(text) for text in texts])
-        return 1.0 / (1.0 + np.exp(-logits))
+        return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
 
-    def decision_function(self, prepared: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Raw linear scores (logits) for texts already passed through ``prepare``."""
-        n_texts, n_codes = len(prepared), len(self.codes)
-        found = occurrences(prepared, self._vocab, self.orders)
-        values, norms = weighted_values(found, self._idf, n_texts)
-        scaled = values / norms[found.rows]
-        contributions = self._coef[found.features] * scaled[:, None]
-        # One bincount over (text, code) cells sums every occurrence into its text's logits.
-        cells = (found.rows[:, None] * n_codes + np.arange(n_codes)).ravel()
-        sums = np.bincount(cells, weights=contributions.ravel(), minlength=n_texts * n_codes)
-        return sums.reshape(n_texts, n_codes) + self._intercept
+    def decision_function(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Raw linear scores (logits), texts x codes."""
+        n_texts = len(texts)
+        found = occurrences(texts, self._index, self.orders)
+        sums = np.zeros((n_texts, len(self.codes)), dtype=np.float64)
+        if found.rows.shape[0]:
+            # Rows are sorted, so each text's occurrences are one contiguous run to add up.
+            counts = np.bincount(found.rows, minlength=n_texts)
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            present = counts > 0
+            sums[present] = np.add.reduceat(self._weights[found.features], starts[present], axis=0)
+        norms = idf_norms(found, self._idf, n_texts)
+        return sums / norms[:, None] + self._intercept
 
 
 def sha256_file(path: Path) -> str:

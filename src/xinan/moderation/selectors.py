@@ -1,0 +1,161 @@
+"""Reading sites, channels, items, the review queue and labelled examples for the interfaces.
+
+Everything starts from ``visible_to(principal)`` (CON-8) and is narrowed to the tenants where
+the principal holds the permission the reader needs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from xinan.audit.models import AuditEvent
+from xinan.moderation.models import Channel, ContentItem, Decision, Revision, Site
+from xinan.tenants.permissions import tenants_with_perm
+from xinan.tenants.roles import Perm
+
+# Decisions that settle what an item is; an escalation only passes it on.
+FINAL_ACTIONS = (
+    Decision.Action.APPROVE,
+    Decision.Action.REJECT,
+    Decision.Action.REMOVE,
+    Decision.Action.RESTORE,
+)
+_M = TypeVar("_M", bound=models.Model)
+_NEGATIVE = frozenset({Decision.Action.REJECT, Decision.Action.REMOVE})
+
+
+def _with_perm(queryset: QuerySet[_M], principal: Any, perm: str, path: str) -> QuerySet[_M]:
+    allowed = tenants_with_perm(principal, perm)
+    return queryset if allowed is None else queryset.filter(**{f"{path}__in": allowed})
+
+
+def list_sites(*, principal: Any, tenant_id: int | None = None) -> QuerySet[Site]:
+    """Sites of the tenants where the principal may view content."""
+    sites = _with_perm(Site.objects.visible_to(principal), principal, Perm.VIEW_CONTENT, "tenant")
+    if tenant_id is not None:
+        sites = sites.filter(tenant_id=tenant_id)
+    return sites.order_by("name", "id")
+
+
+def list_channels(*, site: Site) -> QuerySet[Channel]:
+    """A site's channels (the caller has authorised the site)."""
+    return Channel.objects.filter(site=site).order_by("key")
+
+
+def review_queue(
+    *, principal: Any, tenant_id: int | None = None, now: datetime | None = None
+) -> QuerySet[ContentItem]:
+    """Queued items the principal may review, most urgent first (CON-3): items past their SLA,
+    then escalated ones, then by severity, then by deadline."""
+    now = now or timezone.now()
+    items = _with_perm(
+        ContentItem.objects.visible_to(principal),
+        principal,
+        Perm.REVIEW_CONTENT,
+        "site__tenant",
+    )
+    if tenant_id is not None:
+        items = items.filter(site__tenant_id=tenant_id)
+    return (
+        items.filter(status=ContentItem.Status.QUEUED)
+        .annotate(
+            is_overdue=Case(
+                When(due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .select_related("site", "channel", "current_revision", "claimed_by")
+        .order_by("-is_overdue", "-is_escalated", "-severity", "due_at", "id")
+    )
+
+
+def item_decisions(*, item: ContentItem) -> QuerySet[Decision]:
+    """The item's decisions, oldest first, with their reviewers and revisions."""
+    return (
+        Decision.objects.filter(item=item)
+        .select_related("reviewer", "revision")
+        .order_by("created_at", "id")
+    )
+
+
+def item_revisions(*, item: ContentItem) -> QuerySet[Revision]:
+    """The item's revisions, newest first."""
+    return Revision.objects.filter(item=item).order_by("-number")
+
+
+def item_history(*, item: ContentItem) -> QuerySet[AuditEvent]:
+    """Every audited transition of the item (intake, edits, claims, decisions), oldest first."""
+    return AuditEvent.objects.filter(
+        target_type=ContentItem._meta.label_lower, target_id=str(item.pk)
+    ).order_by("id")
+
+
+def author_history(*, item: ContentItem, limit: int = 10) -> QuerySet[ContentItem]:
+    """The author's other items on the same site, newest first: context for the reviewer."""
+    return (
+        ContentItem.objects.filter(site_id=item.site_id, author_external_id=item.author_external_id)
+        .exclude(pk=item.pk)
+        .select_related("channel")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of an item's text; ``codes`` are the guard's codes for it (empty: none)."""
+
+    text: str
+    codes: tuple[str, ...]
+
+
+def highlighted(revision: Revision) -> list[Segment]:
+    """The revision's text cut at the guard's finding offsets, so a page can mark the
+    findings with plain escaped text and never trust the text as HTML."""
+    text = revision.text
+    spans = [
+        (int(f["start"]), int(f["end"]), str(f["code"]))
+        for f in revision.verdict.get("findings", [])
+        if 0 <= int(f["start"]) < int(f["end"]) <= len(text)
+    ]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    segments: list[Segment] = []
+    for start, end in itertools.pairwise(cuts):
+        codes = tuple(sorted({c for s, e, c in spans if s <= start and end <= e}))
+        if segments and segments[-1].codes == codes:
+            segments[-1] = Segment(segments[-1].text + text[start:end], codes)
+        else:
+            segments.append(Segment(text[start:end], codes))
+    return segments
+
+
+def labelled_examples(
+    *, tenant_id: int | None = None, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every final human decision as a row of ``xinan guard eval``'s JSONL: the text decided
+    on, its labels (the reason code of a rejection or removal; none otherwise), the decision,
+    the reviewer and the time."""
+    decisions = Decision.objects.filter(action__in=FINAL_ACTIONS)
+    if tenant_id is not None:
+        decisions = decisions.filter(item__site__tenant_id=tenant_id)
+    if since is not None:
+        decisions = decisions.filter(created_at__gte=since)
+    rows = decisions.order_by("id").values_list(
+        "revision__text", "reason_code", "action", "reviewer__username", "created_at"
+    )
+    for text, reason_code, action, reviewer, created_at in rows.iterator(chunk_size=500):
+        yield {
+            "text": text,
+            # Only a rejection or removal says what is wrong with the text; an approval or a
+            # restoration says it is clean.
+            "labels": [reason_code] if action in _NEGATIVE else [],
+            "decision": action,
+            "reviewer": reviewer,
+            "time": created_at.isoformat(),
+        }

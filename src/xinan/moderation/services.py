@@ -1,0 +1,571 @@
+"""Changing sites, channels and content items. Every function audits exactly one event.
+
+The intake (:func:`submit_content`) filters a text through the guard and puts the item in
+the state the channel's policy and the verdict call for (CON-3); reviewers then claim,
+release and decide items (:func:`claim_item`, :func:`release_item`, :func:`decide_item`).
+Decisions reach the customer's site as ``moderation.item_decided`` webhooks, written to the
+outbox in the decision's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xinan.accounts.models import User
+from xinan.audit import services as audit
+from xinan.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from xinan.core.validation import full_clean
+from xinan.moderation import filtering
+from xinan.moderation.models import MAX_TEXT_CHARS, Channel, ContentItem, Decision, Revision, Site
+from xinan.tenants.models import Tenant
+from xinan.webhooks import services as webhooks
+
+# A claim lapses on its own, so a reviewer who walks away never locks an item for good.
+CLAIM_TTL = timedelta(minutes=15)
+# Lone surrogates cannot be stored as UTF-8 and PostgreSQL text refuses NUL: such a text is
+# refused whole rather than stored altered.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+Status = ContentItem.Status
+Action = Decision.Action
+
+# action -> (states it may leave, state it leads to). Anything else is a Conflict.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Action.APPROVE: (frozenset({Status.QUEUED}), Status.PUBLISHED),
+    Action.REJECT: (frozenset({Status.QUEUED}), Status.REMOVED),
+    Action.ESCALATE: (frozenset({Status.QUEUED}), Status.QUEUED),
+    Action.REMOVE: (frozenset({Status.PUBLISHED, Status.RESTORED}), Status.REMOVED),
+    Action.RESTORE: (frozenset({Status.REMOVED, Status.AUTO_BLOCKED}), Status.RESTORED),
+}
+
+
+class SiteNameTaken(Conflict):
+    type = "site-name-taken"
+    title = "The tenant already has a site with this name."
+
+
+class ChannelKeyTaken(Conflict):
+    type = "channel-key-taken"
+    title = "The site already has a channel with this key."
+
+
+class ItemClaimed(Conflict):
+    type = "item-claimed"
+    title = "Another reviewer has claimed this item."
+
+
+class TransitionNotAllowed(Conflict):
+    type = "transition-not-allowed"
+    title = "The item's state does not allow this decision."
+
+
+class ChannelMismatch(Conflict):
+    type = "channel-mismatch"
+    title = "An item with this external id exists in another channel of the site."
+
+
+# --- sites and channels -------------------------------------------------------------------
+
+
+def create_site(
+    *, tenant: Tenant, name: str, domains: list[str], icp_number: str, actor: Any
+) -> Site:
+    """Register a site. Raises ValidationFailed, SiteNameTaken, Conflict (inactive tenant).
+    Audit: moderation.site_created."""
+    if tenant.status != Tenant.Status.ACTIVE or tenant.is_provider:
+        raise Conflict("sites are registered for active customers only")
+    site = Site(
+        tenant=tenant,
+        name=name.strip(),
+        domains=_normal_domains(domains),
+        icp_number=icp_number.strip(),
+    )
+    full_clean(site, exclude=["tenant"])
+    try:
+        with transaction.atomic():
+            site.save(force_insert=True)
+            audit.record(
+                actor=actor,
+                action="moderation.site_created",
+                target=site,
+                changes={
+                    "name": (None, site.name),
+                    "domains": (None, ",".join(site.domains)),
+                    "icp_number": (None, site.icp_number),
+                },
+            )
+    except IntegrityError as exc:
+        raise SiteNameTaken() from exc
+    return site
+
+
+def update_site(
+    *,
+    site: Site,
+    actor: Any,
+    name: str | None = None,
+    domains: list[str] | None = None,
+    icp_number: str | None = None,
+) -> Site:
+    """Change a site's name, domains or ICP number. Raises ValidationFailed, SiteNameTaken.
+    Audit: moderation.site_updated."""
+    try:
+        with transaction.atomic():
+            site = Site.objects.select_for_update().get(pk=site.pk)
+            before = {"name": site.name, "domains": site.domains, "icp_number": site.icp_number}
+            if name is not None:
+                site.name = name.strip()
+            if domains is not None:
+                site.domains = _normal_domains(domains)
+            if icp_number is not None:
+                site.icp_number = icp_number.strip()
+            full_clean(site, exclude=["tenant"])
+            site.save(update_fields=["name", "domains", "icp_number", "updated_at"])
+            after = {"name": site.name, "domains": site.domains, "icp_number": site.icp_number}
+            audit.record(
+                actor=actor,
+                action="moderation.site_updated",
+                target=site,
+                changes={k: (_text(before[k]), _text(after[k])) for k in after},
+            )
+    except IntegrityError as exc:
+        raise SiteNameTaken() from exc
+    return site
+
+
+# What the audit trail records of a new channel.
+_CHANNEL_POLICY = (
+    "key",
+    "kind",
+    "is_public",
+    "review_mode",
+    "thresholds",
+    "minors_mode",
+    "sla_minutes",
+)
+
+
+def create_channel(
+    *,
+    site: Site,
+    key: str,
+    kind: str,
+    is_public: bool,
+    review_mode: str | None = None,
+    thresholds: dict[str, dict[str, float]] | None = None,
+    minors_mode: str = Channel.MinorsMode.PER_AUTHOR,
+    sla_minutes: int = 30,
+    actor: Any,
+) -> Channel:
+    """Add a channel to a site. Without ``review_mode`` a public channel is pre-reviewed (CON-3:
+    public content is published only after a reviewer approves), a private one post-reviewed.
+    Raises ValidationFailed, ChannelKeyTaken. Audit: moderation.channel_created."""
+    if review_mode is None:
+        review_mode = Channel.ReviewMode.PRE_REVIEW if is_public else Channel.ReviewMode.POST_REVIEW
+    channel = Channel(
+        site=site,
+        key=key,
+        kind=kind,
+        is_public=is_public,
+        review_mode=review_mode,
+        thresholds=thresholds or {},
+        minors_mode=minors_mode,
+        sla_minutes=sla_minutes,
+    )
+    full_clean(channel, exclude=["site"])
+    try:
+        with transaction.atomic():
+            channel.save(force_insert=True)
+            audit.record(
+                actor=actor,
+                action="moderation.channel_created",
+                target=channel,
+                changes={f: (None, _text(getattr(channel, f))) for f in _CHANNEL_POLICY},
+            )
+    except IntegrityError as exc:
+        raise ChannelKeyTaken() from exc
+    return channel
+
+
+def update_channel(
+    *,
+    channel: Channel,
+    actor: Any,
+    kind: str | None = None,
+    is_public: bool | None = None,
+    review_mode: str | None = None,
+    thresholds: dict[str, dict[str, float]] | None = None,
+    minors_mode: str | None = None,
+    sla_minutes: int | None = None,
+) -> Channel:
+    """Change a channel's policy; ``None`` leaves a field as it is. The key never changes
+    (sites address channels by it). Raises ValidationFailed. Audit: moderation.channel_updated.
+    """
+    given = {
+        "kind": kind,
+        "is_public": is_public,
+        "review_mode": review_mode,
+        "thresholds": thresholds,
+        "minors_mode": minors_mode,
+        "sla_minutes": sla_minutes,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().get(pk=channel.pk)
+        before = {f: _text(getattr(channel, f)) for f in changes}
+        for field, value in changes.items():
+            setattr(channel, field, value)
+        full_clean(channel, exclude=["site"])
+        channel.save(update_fields=[*changes, "updated_at"])
+        audit.record(
+            actor=actor,
+            action="moderation.channel_updated",
+            target=channel,
+            changes={f: (before[f], _text(getattr(channel, f))) for f in changes},
+        )
+    return channel
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """The intake's answer: the item, the revision its text is, whether that was new."""
+
+    item: ContentItem
+    revision: Revision
+    is_new_revision: bool
+
+
+def submit_content(
+    *,
+    site: Site,
+    channel_key: str,
+    external_id: str,
+    author_external_id: str,
+    author_is_minor: bool,
+    text: str,
+    parent_external_id: str = "",
+    thread_external_id: str = "",
+    language: str = "",
+    actor: Any,
+) -> Submission:
+    """Take in one text: filter it and move the item to auto_blocked, queued or published.
+
+    The same (site, external id) with the same text changes nothing; with a different text
+    it is an edit, a new revision checked again. Raises ValidationFailed (text too long or
+    not storable), NotFound (no such channel on the site), ChannelMismatch.
+    Audit: moderation.content_received (new item) or moderation.content_revised (edit).
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationFailed(f"text longer than {MAX_TEXT_CHARS} characters")
+    if _UNSTORABLE.search(text):
+        raise ValidationFailed("text contains NUL or unpaired surrogate characters")
+    channel = Channel.objects.filter(site=site, key=channel_key).first()
+    if channel is None:
+        raise NotFound(f"the site has no channel {channel_key!r}")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    existing = _current(site, external_id)
+    if existing is not None and existing.current_revision is not None:
+        if existing.channel_id != channel.pk:
+            raise ChannelMismatch()
+        if existing.current_revision.sha256 == digest:
+            return Submission(existing, existing.current_revision, is_new_revision=False)
+    # The guard runs outside the transaction: it is CPU work and must not hold the write lock.
+    result = filtering.check(text, channel=channel, author_is_minor=author_is_minor)
+    with transaction.atomic():
+        item = _lock_or_create(
+            site=site,
+            channel=channel,
+            external_id=external_id,
+            author_external_id=author_external_id,
+        )
+        current = item.current_revision
+        if current is not None and item.channel_id != channel.pk:
+            raise ChannelMismatch()
+        if current is not None and current.sha256 == digest:
+            return Submission(item, current, is_new_revision=False)  # a concurrent twin won
+        revision = Revision(
+            item=item,
+            number=(current.number + 1) if current else 1,
+            text=text,
+            sha256=digest,
+            verdict=result.verdict,
+        )
+        full_clean(revision, exclude=["item"])
+        revision.save(force_insert=True)
+        before = item.status
+        now = timezone.now()
+        item.status = _status_after_filter(channel, result.action, previous=before)
+        item.author_is_minor = author_is_minor
+        item.parent_external_id = parent_external_id
+        item.thread_external_id = thread_external_id
+        item.language = language
+        item.severity = round(result.score * 100)
+        item.is_escalated = False
+        # CON-3: the channel's SLA is the deadline for the first human decision.
+        queued = item.status == Status.QUEUED
+        item.due_at = now + timedelta(minutes=channel.sla_minutes) if queued else None
+        # An edit ends any claim: the reviewer was looking at another text.
+        item.claimed_by, item.claimed_until = None, None
+        item.current_revision = revision
+        item.status_changed_at = now
+        full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
+        item.save(
+            update_fields=[
+                "status",
+                "author_is_minor",
+                "parent_external_id",
+                "thread_external_id",
+                "language",
+                "severity",
+                "is_escalated",
+                "due_at",
+                "claimed_by",
+                "claimed_until",
+                "current_revision",
+                "status_changed_at",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="moderation.content_revised" if current else "moderation.content_received",
+            target=item,
+            changes={
+                "status": (before, item.status),
+                "revision": (current.number if current else None, revision.number),
+                "sha256": (current.sha256 if current else None, digest),
+                "verdict": (None, f"{result.action} {result.score} {','.join(result.codes)}"),
+            },
+        )
+    return Submission(item, revision, is_new_revision=True)
+
+
+def _current(site: Site, external_id: str) -> ContentItem | None:
+    return (
+        ContentItem.objects.select_related("current_revision")
+        .filter(site=site, external_id=external_id)
+        .first()
+    )
+
+
+def _lock_or_create(
+    *, site: Site, channel: Channel, external_id: str, author_external_id: str
+) -> ContentItem:
+    """The item, locked, or a new one in state ``received``. Call inside a transaction."""
+    # of=("self",): PostgreSQL refuses to lock the nullable side of the revision join.
+    locked = ContentItem.objects.select_for_update(of=("self",)).select_related("current_revision")
+    item = locked.filter(site=site, external_id=external_id).first()
+    if item is not None:
+        return item
+    item = ContentItem(
+        site=site,
+        channel=channel,
+        external_id=external_id,
+        author_external_id=author_external_id,
+        status=Status.RECEIVED,
+    )
+    full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
+    try:
+        with transaction.atomic():
+            item.save(force_insert=True)
+    except IntegrityError:
+        # PostgreSQL: a concurrent submission of the same id committed first; take it.
+        return locked.get(site=site, external_id=external_id)
+    return item
+
+
+def _status_after_filter(channel: Channel, action: str, *, previous: str) -> str:
+    if action == "block":
+        return Status.AUTO_BLOCKED
+    if action == "review" or channel.review_mode == Channel.ReviewMode.PRE_REVIEW:
+        return Status.QUEUED
+    # ENF-1: editing a removed or blocked item must not publish it without a human.
+    if previous in (Status.REMOVED, Status.AUTO_BLOCKED):
+        return Status.QUEUED
+    return Status.PUBLISHED
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+def claim_item(*, item: ContentItem, actor: Any) -> ContentItem:
+    """Claim a queued item for ``CLAIM_TTL``; claiming one's own claim again extends it.
+    Raises ItemClaimed, TransitionNotAllowed, PermissionDenied (not a person).
+    Audit: moderation.item_claimed."""
+    reviewer = _person(actor)
+    now = timezone.now()
+    with transaction.atomic():
+        # One conditional UPDATE decides between concurrent claimers on both databases: on
+        # PostgreSQL the loser's UPDATE waits for the row lock and re-checks the condition
+        # against the winner's row; on SQLite the write lock (BEGIN IMMEDIATE) queues them.
+        won = (
+            ContentItem.objects.filter(pk=item.pk, status=Status.QUEUED)
+            .filter(Q(claimed_by__isnull=True) | Q(claimed_until__lte=now) | Q(claimed_by=reviewer))
+            .update(claimed_by=reviewer, claimed_until=now + CLAIM_TTL, updated_at=now)
+        )
+        item = ContentItem.objects.select_related("site", "channel", "current_revision").get(
+            pk=item.pk
+        )
+        if not won:
+            if item.status != Status.QUEUED:
+                raise TransitionNotAllowed("only queued items are claimed")
+            raise ItemClaimed()
+        audit.record(
+            actor=actor,
+            action="moderation.item_claimed",
+            target=item,
+            changes={"claimed_until": (None, _text(item.claimed_until))},
+        )
+    return item
+
+
+def release_item(*, item: ContentItem, actor: Any) -> ContentItem:
+    """Give back one's own claim. Raises Conflict (not claimed by the actor).
+    Audit: moderation.item_released."""
+    reviewer = _person(actor)
+    with transaction.atomic():
+        released = ContentItem.objects.filter(pk=item.pk, claimed_by=reviewer).update(
+            claimed_by=None, claimed_until=None, updated_at=timezone.now()
+        )
+        if not released:
+            raise Conflict("the item is not claimed by you")
+        item = ContentItem.objects.select_related("site", "channel", "current_revision").get(
+            pk=item.pk
+        )
+        audit.record(actor=actor, action="moderation.item_released", target=item)
+    return item
+
+
+def decide_item(
+    *, item: ContentItem, action: str, reason_code: str = "", note: str = "", actor: Any
+) -> Decision:
+    """Approve, reject, escalate, remove or restore an item, as :data:`TRANSITIONS` allows.
+
+    The decision names the revision it was made on and is a labelled example for the guard.
+    Raises TransitionNotAllowed, ItemClaimed (claimed by someone else), ValidationFailed
+    (reason code missing or unknown), PermissionDenied (not a person).
+    Audit: moderation.item_decided. Emits the ``moderation.item_decided`` webhook.
+    """
+    reviewer = _person(actor)
+    if action not in TRANSITIONS:
+        raise ValidationFailed(f"unknown action {action!r}")
+    sources, target = TRANSITIONS[action]
+    now = timezone.now()
+    with transaction.atomic():
+        item = (
+            ContentItem.objects.select_for_update(of=("self",))
+            .select_related("site__tenant", "channel", "current_revision")
+            .get(pk=item.pk)
+        )
+        if item.status not in sources:
+            raise TransitionNotAllowed(f"cannot {action} an item that is {item.status}")
+        if action == Action.ESCALATE and item.is_escalated:
+            raise TransitionNotAllowed("the item is already escalated")
+        claim_alive = item.claimed_until is not None and item.claimed_until > now
+        if claim_alive and item.claimed_by_id != reviewer.pk:
+            raise ItemClaimed()
+        if item.current_revision is None:  # only an item mid-intake, never committed so
+            raise TransitionNotAllowed("the item has no text yet")
+        before = item.status
+        decision = Decision(
+            item=item,
+            revision=item.current_revision,
+            reviewer=reviewer,
+            action=action,
+            reason_code=reason_code,
+            note=note.strip(),
+            status_before=before,
+            status_after=target,
+        )
+        full_clean(decision, exclude=["item", "revision", "reviewer"])
+        if action in (Action.REJECT, Action.REMOVE) and not reason_code:
+            raise ValidationFailed("a reason code is required to reject or remove")
+        decision.save(force_insert=True)
+        item.status = target
+        item.status_changed_at = now
+        item.is_escalated = action == Action.ESCALATE
+        if target != Status.QUEUED:
+            item.due_at = None
+        item.claimed_by, item.claimed_until = None, None
+        full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
+        item.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "is_escalated",
+                "due_at",
+                "claimed_by",
+                "claimed_until",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="moderation.item_decided",
+            target=item,
+            changes={
+                "status": (before, target),
+                "action": (None, action),
+                "reason_code": (None, reason_code),
+                "revision": (None, item.current_revision.number),
+            },
+        )
+        _emit_decision(item=item, decision=decision, actor=actor)
+    return decision
+
+
+def _emit_decision(*, item: ContentItem, decision: Decision, actor: Any) -> None:
+    """Tell the customer's site through the webhook outbox, in this transaction, so the event
+    commits with the decision or not at all (ENF-1: the site must act on it)."""
+    webhooks.emit(
+        tenant=item.site.tenant,
+        event_type="moderation.item_decided",
+        payload={
+            "item_id": item.pk,
+            "site_id": item.site_id,
+            "channel": item.channel.key,
+            "external_id": item.external_id,
+            "status": item.status,
+            "action": decision.action,
+            "reason_code": decision.reason_code,
+            "revision": decision.revision.number,
+            "decided_at": decision.created_at.isoformat(),
+        },
+        actor=actor,
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _person(actor: Any) -> User:
+    """Review is a person's act (CON-3): an API key or the system cannot decide."""
+    if not isinstance(actor, User):
+        raise PermissionDenied("only a signed-in reviewer can do this")
+    return actor
+
+
+def _normal_domains(domains: list[str]) -> list[str]:
+    return sorted({d.strip().lower().rstrip(".") for d in domains if d.strip()})
+
+
+def _text(value: Any) -> Any:
+    """A value as the audit trail keeps it: scalars as they are, the rest as text."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in sorted(value.items()))
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
