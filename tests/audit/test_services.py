@@ -120,6 +120,20 @@ def test_record_non_json_values_are_stored_as_text() -> None:
 
 
 @pytest.mark.django_db
+def test_record_list_and_dict_values_stay_json() -> None:
+    tenant = TenantFactory()
+    event = record(
+        actor=None,
+        action="apikeys.api_key_created",
+        target=tenant,
+        changes={"scopes": (None, ["audit:read", "tenant:read"]), "limits": ({"a": 1}, None)},
+    )
+    changes = json.loads(event.changes)
+    assert changes["scopes"] == [None, ["audit:read", "tenant:read"]]
+    assert changes["limits"] == [{"a": 1}, None]
+
+
+@pytest.mark.django_db
 def test_record_value_with_chain_separator_is_refused_and_nothing_written() -> None:
     with pytest.raises(ValueError, match="U\\+001F"):
         record(actor=None, action="tests.thing\x1fdone")

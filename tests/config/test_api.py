@@ -46,6 +46,25 @@ def test_api_not_found_is_404_problem(api_client: Client, auditor: User) -> None
 
 
 @pytest.mark.django_db
+def test_api_unknown_path_is_404_problem(api_client: Client) -> None:
+    assert_problem(api_client.get("/api/v1/no-such-endpoint"), 404, "not-found")
+
+
+@pytest.mark.django_db
+def test_api_wrong_method_is_405_problem_with_allow(api_client: Client) -> None:
+    response = api_client.delete("/api/v1/health")
+    assert_problem(response, 405, "method-not-allowed")
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+def test_page_not_found_outside_api_stays_html(api_client: Client) -> None:
+    response = api_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
 def test_api_invalid_input_is_422_problem_with_errors(
     api_client: Client, staff_admin: User
 ) -> None:

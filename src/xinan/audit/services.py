@@ -79,8 +79,13 @@ def record(
 
 
 def _plain(value: Any) -> Any:
+    """JSON values stay JSON (lists of scopes, say); anything else is recorded as its text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 

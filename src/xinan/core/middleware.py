@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from xinan.core import context
+from xinan.core.problems import problem
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -33,4 +34,31 @@ class RequestContextMiddleware:
         with context.bind(ctx):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class ApiProblemMiddleware:
+    """Answers under ``/api/`` that no endpoint produced (an unknown path, a method the route
+    does not take) become problem+json too, so API clients parse one error shape only."""
+
+    _TITLES = {  # noqa: RUF012  # a constant table
+        404: ("not-found", "No such API endpoint."),
+        405: ("method-not-allowed", "This endpoint does not accept this method."),
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in self._TITLES
+            and response.get("Content-Type", "") != "application/problem+json"
+        ):
+            kind, title = self._TITLES[response.status_code]
+            problem_response = problem(request, status=response.status_code, type=kind, title=title)
+            if "Allow" in response:
+                problem_response["Allow"] = response["Allow"]
+            return problem_response
         return response
