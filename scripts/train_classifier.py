@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from xinan.guard.classifier import default_artefact_dir, model
+from xinan.guard.classifier import Classifier, default_artefact_dir, model
 from xinan.guard.classifier.corpus import xinan_examples
 from xinan.guard.classifier.datasets import (
     Example,
@@ -42,7 +42,7 @@ VERSION = "1.0"
 
 
 def evaluations(
-    fitted_classifier: Any, data_dir: Path, cold_dev: list[Example] | None
+    fitted_classifier: Classifier, data_dir: Path, cold_dev: list[Example] | None
 ) -> dict[str, Any]:
     """The figures for one fitted model on whichever evaluation sets are present."""
     figures: dict[str, Any] = {}

@@ -22,7 +22,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_review_flow_api_submit_browser_approve_api_poll(
-    live_server, channel, customer_reviewer, browser_context: BrowserContext, page_errors
+    live_server,
+    channel,
+    customer_reviewer,
+    browser_context: BrowserContext,  # noqa: F811  # the fixture imported above
+    page_errors,  # noqa: F811  # same
 ):
     # given: the site submits a text that the guard sends to review
     key = ApiKeyFactory(tenant=channel.site.tenant, scopes=["content:read", "content:write"])

@@ -41,7 +41,7 @@ class ApiProblemMiddleware:
     """Answers under ``/api/`` that no endpoint produced (an unknown path, a method the route
     does not take) become problem+json too, so API clients parse one error shape only."""
 
-    _TITLES = {  # noqa: RUF012  # a constant table
+    _TITLES = {  # a constant table
         404: ("not-found", "No such API endpoint."),
         405: ("method-not-allowed", "This endpoint does not accept this method."),
     }

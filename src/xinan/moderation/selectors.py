@@ -122,7 +122,9 @@ def highlighted(revision: Revision) -> list[Segment]:
     spans = [
         (int(f["start"]), int(f["end"]), str(f["code"]))
         for f in revision.verdict.get("findings", [])
-        if 0 <= int(f["start"]) < int(f["end"]) <= len(text)
+        # The classifier scores a whole window of text, not a phrase: marking it would mark
+        # everything. Its finding stays in the findings table.
+        if f.get("detector") != "classifier" and 0 <= int(f["start"]) < int(f["end"]) <= len(text)
     ]
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     segments: list[Segment] = []

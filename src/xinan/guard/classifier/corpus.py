@@ -6,10 +6,12 @@ mentions those topics harmlessly (warnings, news, everyday life). Everything bel
 for xinan: no text, phrase or term list was copied from any data set (ChineseHarm-bench and
 ToxiCN are evaluation-only, see ``docs/guard-classifier.md``).
 
-The generator is deterministic for a seed. It fills templates, then disguises some posts the
-way spammers do (look-alike characters for contact words, spaces and symbols between
+The generator is deterministic for a seed. It fills templates, sentence generators and
+fragment lists, then disguises some posts the way spammers do (look-alike characters and
+pinyin for contact words, homophone puns from pypinyin's readings, spaces and symbols between
 characters, emoji, platform emoticon codes) and adds the same noise to clean posts, so that the
-noise itself never becomes evidence.
+noise itself never becomes evidence. It is used at training time only (and by the tests that
+check the artefact's data hash); nothing at run time imports it.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ fitted weights and the run-time scores agree exactly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from xinan.guard.classifier.datasets import (
     ABUSE_CODES,
     HARM_CLASSES,
+    ClassScore,
     Example,
     class_scores,
     macro_f1,
@@ -42,7 +43,7 @@ class Settings:
     max_features: int = 300_000
     c: float = 8.0
     seed: int = 20261123
-    # Extra weight on the examples written for xinan, which are far fewer than COLD's rows.
+    # Sample weight of the examples written for xinan (COLD rows weigh 1).
     example_weight: float = 3.0
     # Heads whose positives and negatives are re-weighted to equal mass: these see a few
     # thousand positives among tens of thousands of negatives. ``hate`` and ``insult`` have
@@ -73,7 +74,6 @@ class Fitted:
     coef: Float32Array
     intercept: Float32Array
     settings: Settings
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def classifier(self, version: str = "training") -> Classifier:
         """An in-memory classifier over these arrays."""
@@ -194,7 +194,7 @@ def evaluate_harm(
     }
 
 
-def _rounded(score: Any) -> dict[str, float | int]:
+def _rounded(score: ClassScore) -> dict[str, float | int]:
     return {
         "precision": round(score.precision, 4),
         "recall": round(score.recall, 4),
