@@ -89,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--host", default=os.environ.get("XINAN_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("XINAN_PORT", "8000")))
         p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    up.add_argument("--no-demo", action="store_true", help="skip the demo customer and its items")
     sub.add_parser("worker", help="run the background worker (Huey consumer)")
     sub.add_parser("migrate", help="apply database migrations")
     admin = sub.add_parser("createadmin", help="create a provider admin account")
@@ -110,7 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "up":
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["collectstatic", "--no-input", "-v", "0"])
-        _django(["bootstrap", "--url", f"http://{args.host}:{args.port}/"])
+        url = f"http://{args.host}:{args.port}/"
+        _django(["bootstrap", "--url", url])
+        # A newcomer sees the review console working at once; production never gets a demo.
+        if not args.no_demo and os.environ.get("XINAN_ENV", "embedded") != "production":
+            _django(["seed_demo", "--url", url])
         return _run_together([_gunicorn_args(args.host, args.port, args.workers), _worker_args()])
     if args.command == "serve":
         os.execv(sys.executable, _gunicorn_args(args.host, args.port, args.workers))  # noqa: S606

@@ -428,3 +428,15 @@ def test_review_actions_other_tenant_are_404(api_client, customer_reviewer):
     item = ContentItemFactory()
     api_client.force_login(customer_reviewer)
     assert_problem(_post(api_client, f"/content/{item.pk}/claim", {}), 404, "not-found")
+
+
+def test_submit_content_statement_count_stays_small(
+    api_client, site, channel, writer_key, django_assert_max_num_queries
+):
+    """Intake speed is bound by statements per request on SQLite's one writer (issue 5,
+    "Speed"): key, site, channel, item lookup, then the transaction's writes and the audit
+    (SAVEPOINT and RELEASE statements count too: about a third of the sixteen)."""
+    _post(api_client, "/content", _content(site, external_id="warm"), **bearer(writer_key))
+    with django_assert_max_num_queries(16):
+        response = _post(api_client, "/content", _content(site), **bearer(writer_key))
+    assert response.status_code == 201

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.core.principals import principal
@@ -45,7 +45,7 @@ def list_sites(request: HttpRequest, tenant_id: int | None = None) -> Any:
 
 
 @router.post("/sites", response={201: SiteOut})
-def create_site(request: HttpRequest, payload: SiteIn) -> tuple[int, Site]:
+def create_site(request: HttpRequest, payload: SiteIn) -> Status[Site]:
     actor = principal(request)
     tenant = get_tenant_for(actor, payload.tenant_id, perm=Perm.MANAGE_SITES)
     site = services.create_site(
@@ -55,7 +55,7 @@ def create_site(request: HttpRequest, payload: SiteIn) -> tuple[int, Site]:
         icp_number=payload.icp_number,
         actor=actor,
     )
-    return 201, site
+    return Status(201, site)
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
@@ -78,11 +78,11 @@ def list_channels(request: HttpRequest, site_id: int) -> Any:
 
 
 @router.post("/sites/{site_id}/channels", response={201: ChannelOut})
-def create_channel(request: HttpRequest, site_id: int, payload: ChannelIn) -> tuple[int, Channel]:
+def create_channel(request: HttpRequest, site_id: int, payload: ChannelIn) -> Status[Channel]:
     actor = principal(request)
     site = permissions.get_site_for(actor, site_id, perm=Perm.MANAGE_SITES)
     channel = services.create_channel(site=site, actor=actor, **payload.dict())
-    return 201, channel
+    return Status(201, channel)
 
 
 @router.get("/channels/{channel_id}", response=ChannelOut)
@@ -101,7 +101,7 @@ def update_channel(request: HttpRequest, channel_id: int, payload: ChannelPatch)
 
 
 @router.post("/content", response={200: SubmissionOut, 201: SubmissionOut})
-def submit_content(request: HttpRequest, payload: ContentIn) -> tuple[int, dict[str, Any]]:
+def submit_content(request: HttpRequest, payload: ContentIn) -> Status[dict[str, Any]]:
     """Submit a text; the answer says at once what the site may do with it.
 
     ``published``: show it. ``queued``: hold it until a reviewer decides (poll this item or
@@ -123,13 +123,17 @@ def submit_content(request: HttpRequest, payload: ContentIn) -> tuple[int, dict[
         actor=actor,
     )
     verdict = submission.revision.verdict
-    return 201 if submission.is_new_revision else 200, {
-        "id": submission.item.pk,
-        "status": submission.item.status,
-        "revision": submission.revision.number,
-        "is_new_revision": submission.is_new_revision,
-        "verdict": {k: verdict.get(k) for k in ("action", "score", "codes")},
-    }
+    status = 201 if submission.is_new_revision else 200
+    return Status(
+        status,
+        {
+            "id": submission.item.pk,
+            "status": submission.item.status,
+            "revision": submission.revision.number,
+            "is_new_revision": submission.is_new_revision,
+            "verdict": {k: verdict.get(k) for k in ("action", "score", "codes")},
+        },
+    )
 
 
 @router.get("/content/{item_id}", response=ContentOut)
@@ -164,7 +168,7 @@ def release_content(request: HttpRequest, item_id: int) -> ContentItem:
 
 
 @router.post("/content/{item_id}/decisions", response={201: DecisionOut})
-def decide_content(request: HttpRequest, item_id: int, payload: DecisionIn) -> tuple[int, Decision]:
+def decide_content(request: HttpRequest, item_id: int, payload: DecisionIn) -> Status[Decision]:
     """Approve, reject (with a reason code), escalate, remove or restore the item."""
     actor = principal(request)
     item = permissions.get_item_for(actor, item_id, perm=Perm.REVIEW_CONTENT)
@@ -175,4 +179,4 @@ def decide_content(request: HttpRequest, item_id: int, payload: DecisionIn) -> t
         note=payload.note,
         actor=actor,
     )
-    return 201, decision
+    return Status(201, decision)
