@@ -76,13 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     dev_model = fit(cold_train + examples, settings, weights_for)
     dev_figures = evaluations(dev_model.classifier(), args.data_dir, cold_dev)
-    print("trained on COLD train + xinan examples:", _summary(dev_figures))
+    extra = "" if args.cold_only else " + xinan examples"
+    print(f"trained on COLD train{extra}:", _summary(dev_figures))
 
     shipped_rows = cold_train + cold_dev + examples
     weights = [1.0] * (len(cold_train) + len(cold_dev)) + [settings.example_weight] * len(examples)
     shipped = fit(shipped_rows, settings, weights)
     shipped_figures = evaluations(shipped.classifier(), args.data_dir, None)
-    print("shipped (COLD train + dev + xinan examples):", _summary(shipped_figures))
+    print(f"shipped (COLD train + dev{extra}):", _summary(shipped_figures))
 
     sources = [
         {

@@ -2088,10 +2088,55 @@ def _lewd_comment(rng: random.Random) -> str:
     return text + _pick(rng, _PORN_TAILS)
 
 
+_EROTIC_SENTENCES = [
+    "他把她按在床上，{act}得她浑身发抖",
+    "她红着脸脱下{underwear}，小声说轻一点",
+    "夜里她主动爬上我的床，{body}贴着我蹭",
+    "一边{act}一边让她叫主人，她早就湿透了",
+    "浴室里水声哗哗，她跪下来含住了",
+    "他解开她的{underwear}，手慢慢往下摸",
+    "那晚我们做了{n}次，床单都湿了",
+    "她求我再用力一点，说好舒服",
+    "跪好，把{body}撅起来，主人要检查",
+    "今天不许穿{underwear}出门，回来给我检查",
+]
+_UNDERWEAR = ["内裤", "胸罩", "睡衣", "丝袜", "裙子", "衣服", "浴巾"]
+_PORN_OFFERS = [
+    "出{video}",
+    "卖{video}",
+    "{video}便宜出",
+    "有{video}要的来",
+    "收{underwear}",
+    "出原味{underwear}",
+    "自拍{body}照出售",
+    "换{video}",
+    "{video}打包{m}",
+    "私发{video}",
+    "有偿看{body}",
+    "{m}看一次{body}",
+    "付费{video}",
+    "会员群每天更新{video}",
+    "{video}网盘链接",
+    "看{video}加我",
+]
+
+
+def _porn_story(rng: random.Random) -> str:
+    """An erotic narrative line or a porn-content offer."""
+    if rng.random() < 0.5:
+        text = _pick(rng, _EROTIC_SENTENCES)
+    else:
+        text = _pick(rng, _PORN_OFFERS) + _pick(rng, ["", "", "，私", "，加我", "，懂的来"])
+    return _fill(rng, text.replace("{underwear}", _pick(rng, _UNDERWEAR)))
+
+
 def _porn_line(rng: random.Random) -> str:
     """A sexual chat line (who, wants, what, and a tail) or a vulgar comment."""
-    if rng.random() < 0.35:
+    roll = rng.random()
+    if roll < 0.3:
         return _lewd_comment(rng)
+    if roll < 0.55:
+        return _porn_story(rng)
     return _fill(
         rng,
         "".join(
