@@ -28,6 +28,10 @@ start() {
             --daemonize yes --logfile "$ROOT/redis.log" --pidfile "$ROOT/redis.pid"
         for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     fi
+    if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+        echo "Redis did not start on port $REDIS_PORT (see $ROOT/redis.log)" >&2
+        exit 1
+    fi
     echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/xinan"
     echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
 }

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from tests.factories import OutboundEmailFactory
 
 from xinan.mail import services, tasks
@@ -108,12 +109,61 @@ def test_deliver_after_a_failure_succeeds_and_clears_nothing_else(
     with monkeypatch.context() as patched:
         patched.setattr(services, "send_mail", _raise_oserror)
         services.deliver(email_id=email.pk)
-    # when
-    services.deliver(email_id=email.pk)
+    # when: its next attempt is due
+    email.refresh_from_db()
+    with time_machine.travel(email.next_attempt_at, tick=False):
+        services.deliver(email_id=email.pk)
     # then
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
     assert len(mail.outbox) == 1
+
+
+def test_deliver_before_the_next_attempt_is_due_sends_nothing(smtp_down: None) -> None:
+    email = OutboundEmailFactory(next_attempt_at=NOW)
+    with time_machine.travel(NOW, tick=False):
+        services.deliver(email_id=email.pk)
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert services.deliver(email_id=email.pk) is None
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+
+def test_deliver_while_another_caller_is_sending_sends_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a second worker picks the message up while the first is talking to the server
+    email = OutboundEmailFactory()
+    second: list[OutboundEmail | None] = []
+    real_send_mail = services.send_mail
+
+    def send_and_race(*args: Any, **kwargs: Any) -> int:
+        second.append(services.deliver(email_id=email.pk))
+        return real_send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(services, "send_mail", send_and_race)
+    # when
+    services.deliver(email_id=email.pk)
+    # then
+    assert second == [None]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deliver_talks_to_the_mail_server_outside_any_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A transaction held across SMTP would hold SQLite's write lock: no one could write.
+    email = OutboundEmailFactory()
+    in_transaction: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        in_transaction.append(connection.in_atomic_block)
+        return 1
+
+    monkeypatch.setattr(services, "send_mail", spy)
+    services.deliver(email_id=email.pk)
+    assert in_transaction == [False]
 
 
 def _raise_oserror(*args: Any, **kwargs: Any) -> int:

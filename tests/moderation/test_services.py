@@ -125,6 +125,17 @@ def test_update_site_changes_fields_and_audits(site):
     assert event.action == "moderation.site_updated"
 
 
+def test_update_site_only_changed_fields_are_audited(site):
+    services.update_site(site=site, name="New", icp_number=site.icp_number, actor=None)
+    event = AuditEvent.objects.get()
+    assert set(json.loads(event.changes)) == {"name"}
+
+
+def test_update_site_same_values_change_nothing_and_audit_nothing(site):
+    services.update_site(site=site, name=site.name, domains=list(site.domains), actor=None)
+    assert not AuditEvent.objects.exists()
+
+
 @pytest.mark.parametrize(("is_public", "mode"), [(True, "pre_review"), (False, "post_review")])
 def test_create_channel_default_review_mode_follows_publicness(site, is_public, mode):
     channel = services.create_channel(
@@ -163,6 +174,12 @@ def test_update_channel_changes_policy_and_audits(channel):
     channel.refresh_from_db()
     assert (channel.review_mode, channel.sla_minutes) == ("post_review", 5)
     assert _actions() == ["moderation.channel_updated"]
+
+
+def test_update_channel_same_values_change_nothing_and_audit_nothing(channel):
+    services.update_channel(channel=channel, review_mode=channel.review_mode, actor=None)
+    services.update_channel(channel=channel, actor=None)
+    assert _actions() == []
 
 
 def test_update_channel_bad_policy_is_refused(channel):

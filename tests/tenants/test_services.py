@@ -104,6 +104,15 @@ def test_set_tenant_status_suspend_changes_and_audits_with_reason() -> None:
 
 
 @pytest.mark.django_db
+def test_set_tenant_status_same_status_changes_nothing_and_audits_nothing() -> None:
+    tenant = TenantFactory()
+    services.set_tenant_status(tenant=tenant, status=Tenant.Status.ACTIVE, reason="", actor=None)
+    tenant.refresh_from_db()
+    assert tenant.status == Tenant.Status.ACTIVE
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
 def test_set_tenant_status_unknown_status_raises_validation_failed() -> None:
     tenant = TenantFactory()
     with pytest.raises(ValidationFailed):

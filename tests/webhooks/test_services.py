@@ -87,9 +87,25 @@ def test_create_endpoint_private_address_refused_when_private_targets_are_off(se
         "http://10.0.0.7/",
         "http://[::1]/",
         "http://169.254.169.254/",
+        # private IPv4 addresses inside IPv6 ones: NAT64, 6to4, IPv4-compatible, mapped
+        "http://[64:ff9b::a00:7]/",
+        "http://[2002:7f00:1::]/",
+        "http://[::127.0.0.1]/",
+        "http://[::ffff:127.0.0.1]/",
     ):
         with pytest.raises(ValidationFailed, match="loopback, private"):
             services.create_endpoint(tenant=TenantFactory(), url=url, event_types=["*"], actor=None)
+
+
+def test_create_endpoint_public_address_inside_ipv6_accepted_when_private_targets_are_off(
+    settings,
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    for url in ("http://[64:ff9b::808:808]/", "http://[2606:4700::1111]/", "http://8.8.8.8/"):
+        endpoint, _secret = services.create_endpoint(
+            tenant=TenantFactory(), url=url, event_types=["*"], actor=None
+        )
+        assert endpoint.url == url
 
 
 def test_create_endpoint_inactive_tenant_raises_conflict():

@@ -66,7 +66,8 @@ def record_logout(*, user: User) -> None:
 
 
 def record_login_failure(*, username: str) -> None:
-    """Audit: accounts.login_failed. The tried username is kept as a masked label only."""
+    """Audit: accounts.login_failed, targeting the account when the username names one.
+    What was typed is never recorded: an unknown "username" is often a mistyped password."""
     user = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit.record(actor=None, action="accounts.login_failed", target=user)

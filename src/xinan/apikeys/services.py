@@ -65,7 +65,8 @@ def _digest(secret: str) -> str:
 
 def issue_key(*, tenant: Tenant, name: str, scopes: list[str], actor: Any) -> tuple[ApiKey, str]:
     """Create a key and return it with its plaintext, which is never stored or shown again.
-    Raises ValidationFailed for unknown scopes. Audit: apikeys.api_key_created."""
+    Raises ValidationFailed (unknown scopes, bad name), Conflict (tenant not active).
+    Audit: apikeys.api_key_created."""
     unknown = sorted(set(scopes) - set(KEY_SCOPES))
     if unknown:
         raise ValidationFailed(

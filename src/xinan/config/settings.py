@@ -161,6 +161,9 @@ SECURE_HSTS_PRELOAD = IS_PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
+# Proxies whose X-Forwarded-For names the client for the audit trail (core.middleware); the
+# same variable tells `xinan serve` (gunicorn) whose X-Forwarded-Proto to trust.
+FORWARDED_ALLOW_IPS = frozenset(env.list("FORWARDED_ALLOW_IPS", default=[]))
 if env.bool("BEHIND_TLS_PROXY", default=IS_PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -193,6 +196,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xinan@localhost")
+# Django's SMTP default is no timeout: a hung mail server would hold the worker (and the
+# outbox row's transaction) forever.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 
 # --- audit trail (REC-3) ---------------------------------------------------------------------
 # Keyed hash for personal data referred to in the hashed audit bytes (IPs): deleting the

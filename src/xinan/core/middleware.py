@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from xinan.core import context
@@ -16,8 +18,10 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestContextMiddleware:
     """Give every request an id (or keep a well-formed one from the proxy) and its client IP.
 
-    The IP is ``REMOTE_ADDR``: behind a proxy, the proxy must set it (e.g. gunicorn's
-    ``--forwarded-allow-ips``), because a client-supplied header could forge it.
+    The IP is ``REMOTE_ADDR``, unless that is one of the proxies in ``FORWARDED_ALLOW_IPS``:
+    then it is the last address in ``X-Forwarded-For``, the one that proxy saw connect.
+    Gunicorn never takes ``REMOTE_ADDR`` from that header, and a header from anyone else
+    could be forged, so only a listed proxy's word is taken.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -28,13 +32,25 @@ class RequestContextMiddleware:
         request_id = supplied if _REQUEST_ID.match(supplied) else context.new_request_id()
         ctx = context.RequestContext(
             request_id=request_id,
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:512],
         )
         with context.bind(ctx):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: see :class:`RequestContextMiddleware`."""
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
+    if remote is None or remote not in settings.FORWARDED_ALLOW_IPS:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        return remote
 
 
 class ApiProblemMiddleware:

@@ -116,7 +116,7 @@ def update_site(
     icp_number: str | None = None,
 ) -> Site:
     """Change a site's name, domains or ICP number. Raises ValidationFailed, SiteNameTaken.
-    Audit: moderation.site_updated."""
+    Audit: moderation.site_updated (only when something changed)."""
     try:
         with transaction.atomic():
             site = Site.objects.select_for_update().get(pk=site.pk)
@@ -127,14 +127,17 @@ def update_site(
                 site.domains = _normal_domains(domains)
             if icp_number is not None:
                 site.icp_number = icp_number.strip()
-            full_clean(site, exclude=["tenant"])
-            site.save(update_fields=["name", "domains", "icp_number", "updated_at"])
             after = {"name": site.name, "domains": site.domains, "icp_number": site.icp_number}
+            changed = [k for k in after if after[k] != before[k]]
+            if not changed:
+                return site
+            full_clean(site, exclude=["tenant"])
+            site.save(update_fields=[*changed, "updated_at"])
             audit.record(
                 actor=actor,
                 action="moderation.site_updated",
                 target=site,
-                changes={k: (_text(before[k]), _text(after[k])) for k in after},
+                changes={k: (_text(before[k]), _text(after[k])) for k in changed},
             )
     except IntegrityError as exc:
         raise SiteNameTaken() from exc
@@ -207,7 +210,8 @@ def update_channel(
     sla_minutes: int | None = None,
 ) -> Channel:
     """Change a channel's policy; ``None`` leaves a field as it is. The key never changes
-    (sites address channels by it). Raises ValidationFailed. Audit: moderation.channel_updated.
+    (sites address channels by it). Raises ValidationFailed.
+    Audit: moderation.channel_updated (only when something changed).
     """
     given = {
         "kind": kind,
@@ -217,9 +221,15 @@ def update_channel(
         "minors_mode": minors_mode,
         "sla_minutes": sla_minutes,
     }
-    changes = {field: value for field, value in given.items() if value is not None}
     with transaction.atomic():
         channel = Channel.objects.select_for_update().get(pk=channel.pk)
+        changes = {
+            field: value
+            for field, value in given.items()
+            if value is not None and getattr(channel, field) != value
+        }
+        if not changes:
+            return channel
         before = {f: _text(getattr(channel, f)) for f in changes}
         for field, value in changes.items():
             setattr(channel, field, value)

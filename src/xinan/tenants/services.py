@@ -58,7 +58,9 @@ def create_tenant(
 
 
 def set_tenant_status(*, tenant: Tenant, status: str, reason: str, actor: Any) -> Tenant:
-    """Suspend, reactivate or terminate a customer. Audit: tenants.tenant_status_changed."""
+    """Suspend, reactivate or terminate a customer; the status it already has changes nothing.
+    Raises ValidationFailed (unknown status), Conflict (the provider, or a terminated tenant).
+    Audit: tenants.tenant_status_changed (only when the status changes)."""
     if status not in Tenant.Status.values:
         raise ValidationFailed(f"unknown status {status!r}")
     if tenant.is_provider:
@@ -68,6 +70,8 @@ def set_tenant_status(*, tenant: Tenant, status: str, reason: str, actor: Any) -
         if tenant.status == Tenant.Status.TERMINATED:
             raise Conflict("a terminated tenant stays terminated")
         before = tenant.status
+        if before == status:
+            return tenant  # nothing changed, so nothing to audit
         tenant.status = status
         tenant.save(update_fields=["status", "updated_at"])
         audit.record(

@@ -386,10 +386,24 @@ class TargetRefused(OSError):
     """The endpoint's host resolves only to addresses xinan may not call (SSRF)."""
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits and that ``is_global``
+# (Python 3.11) calls global: NAT64 (RFC 6052) and the deprecated IPv4-compatible ::/96.
+# A NAT64 gateway would forward 64:ff9b::a00:7 to 10.0.0.7 inside the provider's network.
+_EMBEDS_IPV4 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+
+
 def _allowed(address: str) -> bool:
     if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
         return True
-    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if not ip.is_global:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if any(ip in net for net in _EMBEDS_IPV4):
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        return all(v4.is_global for v4 in embedded if v4 is not None)
+    return True
 
 
 def _connect(
