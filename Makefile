@@ -7,9 +7,14 @@ VENV := .venv/bin
 
 .PHONY: run test lint types test-only check-deploy openapi sync
 
+# uv into .tools/: through a venv, or (Debian without python3-venv) pip's --target.
 .tools/bin/uv:
-	$(PYTHON) -m venv .tools
-	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+	if $(PYTHON) -m venv .tools 2>/dev/null; then \
+	  .tools/bin/pip install --quiet uv==$(UV_VERSION); \
+	else \
+	  $(PYTHON) -m pip install --quiet --target .tools/pylib uv==$(UV_VERSION) && \
+	  mkdir -p .tools/bin && ln -sf ../pylib/bin/uv .tools/bin/uv; \
+	fi
 
 sync: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 	$(UV) sync --frozen --quiet
