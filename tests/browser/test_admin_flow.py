@@ -109,3 +109,37 @@ def test_admin_flow_login_switch_language_find_own_login_in_audit(
     expect(page.locator("#audit-results")).to_contain_text("1 event")
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert page_errors == []
+
+
+def test_customer_flow_portal_issue_key_shown_once_and_usable(
+    live_server,
+    customer_owner: User,
+    browser_context: BrowserContext,
+    page_errors: list[str],
+):
+    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    tenant = customer_owner.memberships.get().tenant
+
+    # given: the customer's owner signs in and lands in the portal, not the staff console
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", customer_owner.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/portal/")
+
+    # when: they open their tenant's API keys and issue one
+    page.goto(f"{live_server.url}/portal/t/{tenant.pk}/keys/")
+    page.fill("input[name=name]", "website")
+    page.click(f"form[action='/portal/t/{tenant.pk}/keys/new/'] button[type=submit]")
+
+    # then: the key is shown once, and the API accepts it
+    key = page.get_by_test_id("api-key").inner_text().strip()
+    assert key.startswith("xk_")
+    response = page.request.get(
+        f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status == 200
+    assert response.json()["kind"] == "api_key"
+    # and the staff console stays closed to a customer
+    assert page.goto(f"{live_server.url}/console/").status == 404
+    assert [e for e in page_errors if "404" not in e] == []
