@@ -151,3 +151,65 @@ def test_detect_userinfo_hiding_host_flagged(ctx):
 
 def test_detect_email_user_part_not_a_link(minor_ctx):
     assert detect("写信给 john.doe.com@example.org", minor_ctx) == []
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["w14nz.top", "k8k8.vip", "a1b2c3.xyz", "xx88.cc", "q7x9.icu", "666.club", "bfjtx.buzz"],
+)
+def test_detect_throwaway_host_reviews(ctx, host):
+    text = f"注册就送 {host} 速来"
+    finding = _only(detect(text, ctx))
+    assert (finding.term, finding.code) == ("link.throwaway_host", "malicious_link")
+    assert finding.severity == "review"
+    assert 0.5 <= finding.score < 0.9
+    assert finding.text == host
+
+
+def test_detect_throwaway_host_with_subdomain_and_path_reviews(ctx):
+    finding = _only(detect("入口 https://www.z9z9.shop/reg?id=1 快", ctx))
+    assert finding.term == "link.throwaway_host"
+    assert finding.text == "https://www.z9z9.shop/reg?id=1"
+
+
+def test_detect_throwaway_host_for_minor_reviews_not_blocks(minor_ctx):
+    finding = _only(detect("k8k8.vip", minor_ctx))
+    assert (finding.term, finding.severity) == ("link.throwaway_host", "review")
+
+
+@pytest.mark.parametrize("link", ["w14nz点top", "k8k8 . vip", "xx88[.]cc", "ａ１ｂ２ｃ３．ｘｙｚ"])
+def test_detect_obfuscated_throwaway_host_scores_higher(ctx, link):
+    finding = _only(detect(f"加 {link} 领", ctx))
+    assert finding.text == link
+    assert 0.7 < finding.score < 0.9
+    assert finding.severity == "review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "top 10 of the year",
+        "I joined a book club. It is fun.",
+        "report.top shop.club music.live",
+        "1.vip会员 2.vip专享",
+        "年度 2024.top 榜单",
+        "k8s.club web3.club hao123.top data01.shop",
+        "abc.xyz",
+        "a1b2c3.com w14nz.net xx88.org",
+        "v1.2.3.top",
+    ],
+)
+def test_detect_throwaway_heuristic_benign_no_finding(ctx, text):
+    assert detect(text, ctx) == []
+
+
+def test_detect_allowed_domain_silences_throwaway_host():
+    ctx = Context(is_minor=True, allow_domains=frozenset({"k8k8.vip", "xx88.cc"}))
+    assert detect("k8k8.vip www.k8k8.vip/a xx88[.]cc", ctx) == []
+    assert _only(detect("w14nz.top", ctx)).term == "link.throwaway_host"
+
+
+def test_detect_denied_throwaway_host_blocks():
+    ctx = Context(deny_domains=frozenset({"k8k8.vip"}))
+    finding = _only(detect("k8k8.vip", ctx))
+    assert (finding.term, finding.severity) == ("link.denied", "block")

@@ -3,7 +3,8 @@
 URLs are extracted in the forms people use to slip them past a filter: spaces around the
 dots, ``[.]``/``(.)``, 点/點 and full-width ．。 as dots, full-width letters, ``hxxp``. A link
 is risky when its host is an IP literal, punycode (``xn--``) or a mix of scripts that imitates
-another name (Cyrillic а in apple.com), a known URL shortener that hides the destination, or
+another name (Cyrillic а in apple.com), a known URL shortener that hides the destination, a
+throwaway host (a machine-made name such as ``k8k8.vip`` under a cheap TLD spam favours), or
 written obfuscated; a tenant's deny list blocks a domain and its allow list silences it.
 
 A benign link produces no finding at all: a low-score finding would still put
@@ -17,6 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from ipaddress import IPv4Address
+from itertools import pairwise
 
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import make_finding
@@ -33,6 +35,7 @@ IP_HOST = "link.ip_host"
 SHORTENER = "link.shortener"
 USERINFO = "link.userinfo"
 MINOR_EXTERNAL = "link.minor_external"
+THROWAWAY = "link.throwaway_host"
 
 _SCORES = {
     DENIED: 0.99,
@@ -42,6 +45,9 @@ _SCORES = {
     OBFUSCATED: 0.7,
     IP_HOST: 0.6,
     SHORTENER: 0.6,
+    # A heuristic: review (0.5) by default, short of block (0.9), and short of a minor's block
+    # threshold too (0.9 x 0.75 = 0.675), so a wrong guess costs a reviewer's glance only.
+    THROWAWAY: 0.6,
     MINOR_EXTERNAL: 0.6,
 }
 
@@ -62,6 +68,22 @@ t.cn url.cn dwz.cn suo.im sina.lt mrw.so 985.so tb.cn 3.cn u.nu bit.ly tinyurl.c
 v.gd ow.ly t.co rb.gy cutt.ly s.id buff.ly reurl.cc j.mp shorturl.at tiny.cc soo.gd
 """
 SHORTENERS = frozenset(_SHORTENER_NAMES.split())
+
+# Cheap or free top-level domains that spam and gambling posts register throwaway hosts under
+# (written for xinan from the registries' price lists and abuse reports in general, not from
+# any data set). A host under one of these is flagged only if its registrable label also looks
+# machine-made (see _looks_machine_made); an ordinary name such as shop.club passes.
+_CHEAP_TLD_NAMES = """
+top xyz vip cc icu buzz club shop site online cyou wang ink fun work ltd live life store bid
+win loan click cam pw tk ml ga cf gq
+"""
+CHEAP_TLDS = frozenset(_CHEAP_TLD_NAMES.split())
+# Well-known registrable domains under those TLDs that must never count as throwaway, whatever
+# the heuristic thinks of their label. Kept tiny on purpose: tenants use allow_domains.
+THROWAWAY_EXEMPT = frozenset({"abc.xyz"})
+_REPEATED_DIGIT = re.compile(r"(\d)\1")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_VOWELS = frozenset("aeiouy")
 
 _LABEL_CHARS = r"0-9A-Za-z\u00c0-\u024f\u0250-\u02af\u0370-\u052f\u0531-\u058f０-９Ａ-Ｚａ-ｚ\-"
 _LABEL_CHAR = re.compile(rf"[{_LABEL_CHARS}]")
@@ -182,11 +204,46 @@ def _rules(
             rules.append(LOOKALIKE)
         if shortener:
             rules.append(SHORTENER)
+        elif _is_throwaway(labels):
+            rules.append(THROWAWAY)
     if has_userinfo:
         rules.append(USERINFO)
     if context.is_minor and not rules:
         rules.append(MINOR_EXTERNAL)  # CON-5: minors get every external link reviewed
     return rules
+
+
+def _is_throwaway(labels: list[str]) -> bool:
+    """A machine-made registrable label under a cheap TLD: ``w14nz.top``, ``xx88.cc``."""
+    if len(labels) < 2 or labels[-1] not in CHEAP_TLDS:
+        return False
+    if ".".join(labels[-2:]) in THROWAWAY_EXEMPT:
+        return False
+    return _looks_machine_made(labels[-2])
+
+
+@lru_cache(maxsize=1024)
+def _looks_machine_made(label: str) -> bool:
+    """Whether a label reads as generated rather than as a name someone chose.
+
+    Digit-only: three digits or more and not a year (``888``, ``5566``; ``1.vip`` in a numbered
+    list and ``2024.top`` pass). With letters: a repeated digit (``xx88``, ``a666``), digits and
+    letters alternating with at least two digits (``k8k8``, ``w14nz``, ``a1b2c3``, but not
+    ``k8s`` or ``web3``), or digits making 60% of it. Letters only: four to eight letters with
+    no vowel (``bfjtx``). Anything else, such as ``report``, ``top10`` or ``data01``, passes.
+    """
+    chars = label.replace("-", "")
+    if not chars.isascii() or not chars.isalnum():
+        return False
+    digits = sum(c.isdigit() for c in chars)
+    if digits == len(chars):
+        return len(chars) >= 3 and _YEAR.fullmatch(chars) is None
+    if digits == 0:
+        return 4 <= len(chars) <= 8 and not _VOWELS.intersection(chars)
+    if _REPEATED_DIGIT.search(chars):
+        return True
+    switches = sum(a.isdigit() != b.isdigit() for a, b in pairwise(chars))
+    return (switches >= 2 and digits >= 2) or digits >= 0.6 * len(chars)
 
 
 def _fold(label: str) -> str:
