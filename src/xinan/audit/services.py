@@ -15,7 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from xinan.audit import chain
-from xinan.audit.models import AuditEvent, hashed_values
+from xinan.audit.models import HASHED_FIELDS, AuditEvent, hashed_values
 from xinan.core import context
 from xinan.core.masking import mask
 
@@ -47,35 +47,47 @@ def record(
     if tenant_id is None and target is not None:
         tenant_id = getattr(target, "audit_tenant_id", None)
     ctx = context.current()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
-        last_id, prev_hash = head if head else (0, chain.GENESIS_HASH)
-        event = AuditEvent(
-            id=last_id + 1,
-            occurred_at=timezone.now(),
-            actor_type=actor_type,
-            actor_id=str(actor_id),
-            actor_label=str(actor_label)[:150],
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_repr=str(target)[:200] if target is not None else "",
-            tenant_id=tenant_id,
-            changes=chain.canonical_changes(masked),
-            request_id=ctx.request_id,
-            ip=ctx.ip,
-            ip_hmac=chain.keyed_hash(ctx.ip or "", pepper=settings.AUDIT_PEPPER),
-            prev_hash=prev_hash,
-        )
-        values = hashed_values(event)
-        if any(chain.SEPARATOR in value for value in values):
-            raise ValueError("audit values may not contain U+001F, the chain's separator")
-        event.hash = chain.row_hash(prev_hash, values)
+    event = AuditEvent(
+        actor_type=actor_type,
+        actor_id=str(actor_id),
+        actor_label=str(actor_label)[:150],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        tenant_id=tenant_id,
+        changes=chain.canonical_changes(masked),
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        ip_hmac=chain.keyed_hash(ctx.ip or "", pepper=settings.AUDIT_PEPPER),
+    )
+    # Checked before anything is written, so bad input leaves the caller's transaction usable.
+    if any(chain.SEPARATOR in str(getattr(event, f) or "") for f in HASHED_FIELDS):
+        raise ValueError("audit values may not contain U+001F, the chain's separator")
+    # No savepoint: a failure from here on must fail the caller's whole transaction anyway,
+    # and a savepoint would cost two more round trips on every audited write.
+    with transaction.atomic(savepoint=False):
+        last_id, event.prev_hash = _locked_head()
+        event.id = last_id + 1
+        event.occurred_at = timezone.now()
+        event.hash = chain.row_hash(event.prev_hash, hashed_values(event))
         event.save(force_insert=True)
     return event
+
+
+def _locked_head() -> tuple[int, str]:
+    """Take the append lock, then read the chain's head: ``(id, hash)`` of the last row."""
+    head_sql = f"SELECT id, hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608  # constant names
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip for both. The SELECT is its own statement, so under READ COMMITTED
+            # it takes its snapshot after the lock is granted and sees the latest head.
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {head_sql}")
+            cursor.nextset()
+        else:
+            cursor.execute(head_sql)
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, chain.GENESIS_HASH)
 
 
 def _plain(value: Any) -> Any:

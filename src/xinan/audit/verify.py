@@ -35,8 +35,14 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
     hashing (the issue's target is 100,000 rows/s).
     """
     table = AuditEvent._meta.db_table
-    # SQLite's datetime converter is a regex; reading the text and parsing it in C is faster.
-    when = "CAST(occurred_at AS TEXT)" if connection.vendor == "sqlite" else "occurred_at"
+    # The time as the hash has it (microseconds since the epoch): PostgreSQL computes it; for
+    # SQLite, reading text and parsing it in C beats Django's regex-based datetime converter.
+    if connection.vendor == "postgresql":
+        when = "(EXTRACT(EPOCH FROM occurred_at) * 1000000)::bigint"
+    elif connection.vendor == "sqlite":
+        when = "CAST(occurred_at AS TEXT)"
+    else:
+        when = "occurred_at"
     columns = ", ".join((*HASHED_FIELDS, "prev_hash", "hash")).replace("occurred_at", when, 1)
     sql = f"SELECT {columns} FROM {table} WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"  # noqa: S608  # constant names
     limit = up_to if up_to is not None else 2**62
@@ -66,9 +72,13 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                         row_id,
                         f"row {row_id} does not link to row {row_id - 1}",
                     )
-                occurred = fromiso(row[1]) if isinstance(row[1], str) else row[1]
+                occurred = row[1]
+                if isinstance(occurred, str):
+                    occurred = epoch_us(fromiso(occurred))
+                elif not isinstance(occurred, int):
+                    occurred = epoch_us(occurred)
                 tenant = "" if row[7] is None else str(row[7])
-                fields = (str(row_id), str(epoch_us(occurred)), *row[2:7], tenant, *row[8:11])
+                fields = (str(row_id), str(occurred), *row[2:7], tenant, *row[8:11])
                 if row_hash(prev_hash, fields) != row[12]:
                     return VerifyResult(
                         row_id - 1,
