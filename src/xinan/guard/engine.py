@@ -178,17 +178,20 @@ class Engine:
         state = self._state
         versions = self._versions_of(state)
         detectors = tuple(self.detectors.values())
+        finders = tuple(group.find for group in state.groups)
         found: list[list[Finding]] = []
         safe_texts: list[str | None] = []
         for text in texts:
             findings: list[Finding] = []
             safe = None
             if text and not text.isspace():
-                for group in state.groups:
-                    findings.extend(group.find(text))
+                for find in finders:
+                    findings.extend(find(text))
                 safe = _without_surrogates(text)
                 for detect in detectors:
-                    findings.extend(_reslice(detect(safe, context), text))
+                    detected = detect(safe, context)
+                    if detected:  # most texts: nothing to reslice
+                        findings.extend(_reslice(detected, text))
             found.append(findings)
             safe_texts.append(safe)
         if self.classifier is not None:

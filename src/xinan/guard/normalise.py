@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 
 # Code points the table covers: the BMP, plus the supplementary blocks used for evasion
@@ -54,6 +54,8 @@ _REPEAT_MIN = 3
 _LIST_SIZE = 0x20000
 _ASTRAL = "[\U00020000-\U0010ffff]"
 _SECOND_PASS = re.compile(rf"(.)\1\1|{_ASTRAL}", re.DOTALL)
+TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)
+_NEXT = (1).__add__
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,8 @@ class Normaliser:
             if cp < _LIST_SIZE:
                 listed[cp] = rep
         self._listed = listed
+        # The translate table (a list indexed by code point), for callers that inline fold.
+        self.listed: list[str | None] = listed
         self._astral = {cp: rep for cp, rep in self.table.items() if cp >= _LIST_SIZE}
         self._deleted = frozenset(chr(cp) for cp, rep in self.table.items() if rep is None)
         self._html = options.html
@@ -191,6 +195,27 @@ class Normaliser:
             if self._collapse:
                 out = _REPEAT.sub(r"\1", out)
         return out
+
+    def fold_utf16(self, text: str, codec: str = "utf-16-le") -> tuple[str, bytes]:
+        """:meth:`fold` (``text``) and its UTF-16 encoding (``codec``: ``utf-16-le`` or
+        ``utf-16-be``), for the byte automata.
+
+        The encoding doubles as the check for characters above the BMP (its length is then
+        more than twice the text's), so the clean path costs one translate, one encode and
+        one search for a run of three.
+        """
+        if self._html and "<" in text:
+            text = _TAG.sub("", text)
+        out = text.translate(self._listed)
+        data = out.encode(codec, "surrogatepass")
+        if len(data) != 2 * len(out) or TRIPLE.search(out):
+            # The same second pass as fold's: both steps are no-ops on a text that needs
+            # neither, so running them for any non-BMP character gives fold's result.
+            out = out.translate(self._astral)
+            if self._collapse:
+                out = _REPEAT.sub(r"\1", out)
+            data = out.encode(codec, "surrogatepass")
+        return out, data
 
     def rep(self, ch: str) -> str | None:
         """What one character folds to (``None``: dropped); repeats are not collapsed."""
@@ -213,6 +238,12 @@ class Normaliser:
         starts: list[int] = []
         ends: list[int] = []
         limit = None if stop is None else stop + _REPEAT_MIN * 4
+        collapse = self._collapse
+        # How many characters the folded text has so far once runs are collapsed, and the
+        # length of the run in progress: work stops only between runs and only once enough
+        # *collapsed* characters exist, so a long run is never cut (a cut run would end
+        # the map early or give its character the wrong end).
+        kept = run = 0
         span = 0
         for index, ch in enumerate(text):
             while span < len(skip) and skip[span][1] <= index:
@@ -223,11 +254,20 @@ class Normaliser:
             if rep is None:
                 continue
             for c in rep:
+                if chars and c == chars[-1]:
+                    run += 1
+                    kept += 1 if run < _REPEAT_MIN or not collapse else -(run == _REPEAT_MIN)
+                else:
+                    if limit is not None and kept >= limit:
+                        break
+                    run = 1
+                    kept += 1
                 chars.append(c)
                 starts.append(index)
                 ends.append(index + 1)
-            if limit is not None and len(chars) >= limit:
-                break
+            else:
+                continue
+            break
         if self._collapse:
             chars, starts, ends = _collapse(chars, starts, ends)
         return "".join(chars), starts, ends
@@ -237,11 +277,28 @@ class Normaliser:
         out = text.translate(self._listed)
         if _SECOND_PASS.search(out):
             return None
-        deleted = self._deleted
-        starts = [i for i, c in enumerate(text) if c not in deleted]
+        starts: list[int]
+        if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+            # All BMP: the kept characters are the gaps between runs of dropped ones, found
+            # by a regex over a BMP class (a class reaching above the BMP is much slower).
+            starts = []
+            kept_from = 0
+            for run in self._deleted_runs.finditer(text):
+                starts.extend(range(kept_from, run.start()))
+                kept_from = run.end()
+            starts.extend(range(kept_from, len(text)))
+        else:
+            deleted = self._deleted
+            starts = [i for i, c in enumerate(text) if c not in deleted]
         if len(out) != len(starts):  # a character expanded (⑩ -> 10): take the slow path
             return None
-        return out, starts, [i + 1 for i in starts]
+        return out, starts, list(map(_NEXT, starts))
+
+    @functools.cached_property
+    def _deleted_runs(self) -> re.Pattern[str]:
+        """Runs of BMP characters the table drops (built on first use: a large class)."""
+        bmp = sorted(ord(c) for c in self._deleted if c < "\U00010000")
+        return re.compile(_char_class(bmp) + "+")
 
 
 def _tag_spans(text: str) -> list[tuple[int, int]]:
@@ -295,6 +352,22 @@ _BMP = 0x10000
 _LATIN = re.compile("[a-z]")
 
 
+def _char_class(cps: list[int]) -> str:
+    """A regex character class holding exactly the code points ``cps`` (sorted)."""
+    if not cps:
+        return "(?!)"  # matches nothing
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(
+        f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges
+    )
+    return f"[{body}]"
+
+
 class Homophones:
     """Pinyin views of folded text, for the terms marked ``pinyin``.
 
@@ -322,6 +395,36 @@ class Homophones:
         self._readings = readings
         self._sound = sound
         self._spelled = spelled
+
+    def gate(self, sound_keys: Iterable[str]) -> Callable[[str], bool] | None:
+        """A quick test on *folded* text: ``False`` means no sound key can match in it.
+
+        A sound key of two or more syllables needs two neighbours whose readings start it.
+        One regex over two character classes (any first syllable, any second one) finds
+        the candidate places, each is then read exactly; texts with no candidate (most)
+        skip the sound view. ``None`` (take the view always) when a key has one syllable.
+        """
+        keys = list(sound_keys)
+        if not keys or any(len(key) < 2 for key in keys):
+            return None
+        members: dict[str, list[int]] = {}
+        for cp, sid in enumerate(self._sound):
+            if sid != " ":
+                members.setdefault(sid, []).append(cp)
+        firsts = sorted({cp for key in keys for cp in members.get(key[0], [])})
+        seconds = sorted({cp for key in keys for cp in members.get(key[1], [])})
+        # A lookahead, so overlapping candidates (XYZ with XY and YZ) are all seen.
+        candidates = re.compile(f"(?={_char_class(firsts)}{_char_class(seconds)})").finditer
+        starts = frozenset(key[:2] for key in keys)
+        sound = self._sound
+
+        def may_hear(folded: str) -> bool:
+            return any(
+                folded[found.start() : found.start() + 2].translate(sound) in starts
+                for found in candidates(folded)
+            )
+
+        return may_hear
 
     def keys(self, folded_term: str) -> tuple[str, str] | None:
         """The sound and spelled keys of a folded term; ``None`` unless all of it is Chinese."""

@@ -61,6 +61,8 @@ class Verdict:
         ordered = tuple(
             sorted(findings, key=lambda f: (f.start, f.end, f.detector, f.code, f.term))
         )
+        if not ordered:  # the common case: what the loop below gives for no findings
+            return cls("pass", 0.0, (), (), dict(versions))
         by_code: dict[str, float] = {}
         for finding in ordered:
             by_code[finding.code] = max(by_code.get(finding.code, 0.0), finding.score)

@@ -8,18 +8,28 @@ pinyin readings are worked out only when something hits.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
 from xinan.guard.findings import Finding
 from xinan.guard.lexicon.model import MAX_PARTS, WILDCARD_MAX, Entry, Lexicon, LexiconError
-from xinan.guard.normalise import Homophones, NormaliseOptions, is_word_char, normaliser
+from xinan.guard.normalise import (
+    TRIPLE,
+    Homophones,
+    NormaliseOptions,
+    is_word_char,
+    normaliser,
+)
 
 SCORES = {"block": 1.0, "review": 0.7}
 # A homophone or pinyin spelling is strong evidence but not the term itself.
@@ -55,6 +65,13 @@ class _Wildcard:
 LARGE_LEXICON = 250_000
 # Joins terms so that all of them are folded in one translate; folding keeps it (unassigned).
 _SEPARATOR = "\uffff"
+# Characters that make a term something other than a plain one (rules, wildcards, tags).
+_SPECIAL = "&*?<"
+_TERM = operator.attrgetter("term")
+_SEVERITY = operator.attrgetter("severity")
+_HAS_OPTIONS = operator.attrgetter("options")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_has_triple = TRIPLE.search
 
 
 class CompiledGroup:
@@ -68,7 +85,12 @@ class CompiledGroup:
         self.normaliser = normaliser(options)
         self.wildcards: dict[tuple[str, str], _Wildcard] = {}
         self._index: dict[str, int] = {}
-        self.uses: list[list[_Use]] = []
+        # What each pattern stands for. ``None``: only the one plain term that created the
+        # pattern, kept in ``_runs`` instead (a million-term lexicon builds no per-term
+        # objects); :meth:`uses_of` reads both.
+        self.uses: list[list[_Use] | None] = []
+        self._runs: list[tuple[int, str, tuple[Entry, ...]]] = []
+        self._run_starts: list[int] = []
         # Patterns that whitelist, and patterns that need the whole offset map (rule parts
         # and wildcard anchors may pair with hits anywhere in the text).
         self.allow_ids: set[int] = set()
@@ -77,7 +99,10 @@ class CompiledGroup:
         for lexicon in lexicons:
             self._add_lexicon(lexicon, marked)
         self.patterns = list(self._index)
-        self.automaton = _automaton(self.patterns)
+        # UTF-16-LE scans a little faster; UTF-16-BE (high byte first, so a node's
+        # children are few) builds a large automaton about a third faster.
+        self.codec = "utf-16-be" if len(self.patterns) > LARGE_LEXICON else "utf-16-le"
+        self.automaton = _automaton(self.patterns, self.codec)
         self.homophones = Homophones(key for key, _ in marked)
         sound: dict[str, list[_Use]] = defaultdict(list)
         spelled: dict[str, list[_Use]] = defaultdict(list)
@@ -88,10 +113,16 @@ class CompiledGroup:
                 spelled[keys[1]].append(use)
         self.sound_uses = [tuple(uses) for uses in sound.values()]
         self.spelled_uses = [tuple(uses) for uses in spelled.values()]
-        self.sound = _automaton(list(sound))
-        self.spelled = _automaton(list(spelled))
+        self.sound_keys = list(sound)
+        self.sound = _automaton(self.sound_keys, "utf-16-le")
+        self.spelled = _automaton(list(spelled), None)
+        # A sound hit needs two neighbours with the readings a key starts with (or one
+        # character for a one-character key); a text without such a pair skips the view.
+        self._sound_gate = self.homophones.gate(self.sound_keys) if self.sound is not None else None
         # Bound once: the hot path calls these for every text.
-        self._fold = self.normaliser.fold
+        self._fold = functools.partial(self.normaliser.fold_utf16, codec=self.codec)
+        self._listed = self.normaliser.listed
+        self._html = options.html
         self._scan = self.automaton.find_matches_as_indexes if self.automaton else None
 
     def _slot(self, key: str) -> int:
@@ -99,14 +130,56 @@ class CompiledGroup:
         if index is None:
             index = self._index[key] = len(self.uses)
             self.uses.append([])
+        elif self.uses[index] is None:
+            self.uses[index] = list(self.uses_of(index))
         return index
 
+    def uses_of(self, index: int) -> list[_Use]:
+        """What pattern ``index`` stands for, in the order the entries were added."""
+        uses = self.uses[index]
+        if uses is not None:
+            return uses
+        return [_Use(Role.TERM, *self.plain_term(index))]
+
+    def plain_term(self, index: int) -> tuple[str, Entry]:
+        """The lexicon and entry of a pattern added in bulk (its ``uses`` slot is None)."""
+        run = self._runs[bisect.bisect_right(self._run_starts, index) - 1]
+        return run[1], run[2][index - run[0]]
+
+    def _add_run(self, name: str, entries: tuple[Entry, ...], folded: list[str]) -> bool:
+        """Add a lexicon's plain terms in bulk, if every one is new, plain and distinct.
+
+        The fast path for large lexicons: it adds exactly what the per-term loop would
+        (same pattern ids, same order), with no Python loop over the terms.
+        """
+        if not folded or min(map(len, folded)) < 2:
+            return False
+        if any(map(_HAS_OPTIONS, entries)) or "allow" in set(map(_SEVERITY, entries)):
+            return False
+        start = len(self.uses)
+        fresh = dict(zip(folded, itertools.count(start)))
+        if len(fresh) != len(folded) or not self._index.keys().isdisjoint(fresh):
+            return False
+        if self._index:
+            self._index.update(fresh)
+        else:
+            self._index = fresh
+        self.uses.extend(itertools.repeat(None, len(folded)))
+        self._runs.append((start, name, entries))
+        self._run_starts.append(start)
+        return True
+
     def _add_lexicon(self, lexicon: Lexicon, marked: list[tuple[str, _Use]]) -> None:
+        name = lexicon.name
+        joined = _SEPARATOR.join(map(_TERM, lexicon.entries))
+        if not any(c in joined for c in _SPECIAL):  # only plain terms, none with a tag
+            folded = self.normaliser.fold(joined).split(_SEPARATOR)
+            if len(folded) == len(lexicon.entries) and self._add_run(name, lexicon.entries, folded):
+                return
         plain = [e for e in lexicon.entries if e.kind == "term" and "<" not in e.term]
         folded = self.normaliser.fold(_SEPARATOR.join(e.term for e in plain)).split(_SEPARATOR)
         if len(folded) != len(plain):  # pragma: no cover - a term held the separator
             folded = [self.normaliser.fold(e.term) for e in plain]
-        name = lexicon.name
         index_of, uses = self._index, self.uses
         # The loop every plain term goes through, kept inline: it runs a million times for
         # a million-term lexicon.
@@ -118,7 +191,10 @@ class CompiledGroup:
             if index is None:
                 index = index_of[key] = len(uses)
                 uses.append([])
-            uses[index].append(_Use(Role.TERM, name, entry))
+            slot = uses[index]
+            if slot is None:
+                slot = uses[index] = list(self.uses_of(index))
+            slot.append(_Use(Role.TERM, name, entry))
         for entry in lexicon.entries:
             if entry.kind != "term":
                 self._add_rule(name, entry)
@@ -138,11 +214,11 @@ class CompiledGroup:
     ) -> None:
         index = self._slot(key)
         if entry.severity == "allow":
-            self.uses[index].append(_Use(Role.ALLOW, lexicon, entry))
+            self.uses_of(index).append(_Use(Role.ALLOW, lexicon, entry))
             self.allow_ids.add(index)
             return
         use = _Use(Role.TERM, lexicon, entry)
-        self.uses[index].append(use)
+        self.uses_of(index).append(use)
         if "pinyin" in entry.options:
             marked.append((key, use))
 
@@ -151,7 +227,7 @@ class CompiledGroup:
             parts, _ = entry.parts()
             for number, part in enumerate(parts):
                 index = self._slot(self._check(lexicon, entry, self.normaliser.fold(part), part))
-                self.uses[index].append(_Use(Role.PART, lexicon, entry, number))
+                self.uses_of(index).append(_Use(Role.PART, lexicon, entry, number))
                 self.needs_all.add(index)
             return
         pieces = re.split(r"([*?])", entry.term)
@@ -164,27 +240,44 @@ class CompiledGroup:
         )
         self.wildcards[(lexicon, entry.term)] = _Wildcard(lexicon, entry, re.compile(regex))
         index = self._slot(max(literals, key=len))
-        self.uses[index].append(_Use(Role.ANCHOR, lexicon, entry))
+        self.uses_of(index).append(_Use(Role.ANCHOR, lexicon, entry))
         self.needs_all.add(index)
 
     def find(self, text: str) -> list[Finding]:
         """The lexicon findings in ``text`` (offsets into ``text`` as given)."""
-        folded = self._fold(text)
-        hits = self._scan(folded, True) if self._scan is not None else []
+        # Normaliser.fold_utf16 inlined for the usual text (no tag, nothing above the BMP,
+        # no run of three), which it would return unchanged; anything else goes through it.
+        if self._html and "<" in text:
+            folded, data = self._fold(text)
+        else:
+            folded = text.translate(self._listed)
+            data = folded.encode(self.codec, "surrogatepass")
+            if len(data) != 2 * len(folded) or _has_triple(folded):
+                folded, data = self._fold(text)
+        hits = _char_hits(folded, data, self._scan(data, True)) if self._scan is not None else []
         if self.sound is None:  # no pinyin terms: the common, cheapest case
             return _Resolver(self, text, folded, hits, []).run() if hits else []
-        heard: list[tuple[tuple[_Use, ...], int, int]] = [
-            (self.sound_uses[i], s, e)
-            for i, s, e in self.sound.find_matches_as_indexes(self.homophones.sound(folded), True)
-        ]
+        heard = self._heard(folded)
+        if not hits and not heard:
+            return []
+        return _Resolver(self, text, folded, hits, heard).run()
+
+    def _heard(self, folded: str) -> list[tuple[tuple[_Use, ...], int, int]]:
+        """Hits of the sound and spelled views (folded spans)."""
+        heard: list[tuple[tuple[_Use, ...], int, int]] = []
+        assert self.sound is not None  # noqa: S101  # checked by the caller
+        gate = self._sound_gate
+        if gate is None or gate(folded):
+            view = self.homophones.sound(folded)
+            data = view.encode("utf-16-le", "surrogatepass")  # as the sound automaton
+            found = _char_hits(view, data, self.sound.find_matches_as_indexes(data, True))
+            heard.extend((self.sound_uses[i], s, e) for i, s, e in found)
         if self.spelled is not None:
             spelled = self.homophones.spelled(folded)
             if spelled is not None:
                 found = self.spelled.find_matches_as_indexes(spelled, True)
                 heard.extend(self._spelled_spans(folded, found))
-        if not hits and not heard:
-            return []
-        return _Resolver(self, text, folded, hits, heard).run()
+        return heard
 
     def _spelled_spans(
         self, folded: str, found: list[tuple[int, int, int]]
@@ -201,14 +294,60 @@ class CompiledGroup:
         return spans
 
 
-def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+def _automaton(patterns: list[str], codec: str | None) -> Any:
+    """An automaton over ``patterns``; with a ``codec`` (UTF-16) it matches those bytes.
+
+    The byte automaton reads two bytes per CJK character where the str one reads the three
+    of UTF-8 (and a fresh str must first be encoded to UTF-8, a second copy); see
+    :func:`_char_hits` for turning its byte offsets back into character offsets.
+    """
     if not patterns:
         return None
-    if len(patterns) > LARGE_LEXICON:
-        return ahocorasick_rs.AhoCorasick(
-            patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA
+    kind = ahocorasick_rs.Implementation.NoncontiguousNFA if len(patterns) > LARGE_LEXICON else None
+    if codec is None:
+        return ahocorasick_rs.AhoCorasick(patterns, implementation=kind)
+    # One encode and one split; a pattern holding the separator, or a separator's bytes
+    # formed across two characters, changes the count, and then each is encoded alone.
+    encoded = (
+        _SEPARATOR.join(patterns).encode(codec, "surrogatepass").split(_SEPARATOR.encode(codec))
+    )
+    if len(encoded) != len(patterns):
+        encoded = [p.encode(codec, "surrogatepass") for p in patterns]
+    return ahocorasick_rs.BytesAhoCorasick(encoded, implementation=kind)
+
+
+def _char_hits(
+    text: str, data: bytes, found: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """UTF-16 byte matches on ``data`` (``text`` encoded) as character matches.
+
+    A byte match at an odd offset straddles two code units and is dropped; every other
+    match covers whole code units, and whole characters (a pattern never starts or ends
+    inside a surrogate pair). With characters above the BMP a code unit is not a character,
+    so offsets go through a map of the text's units.
+    """
+    if not found:
+        return found
+    if len(data) == 2 * len(text):
+        return [(i, s >> 1, e >> 1) for i, s, e in found if not s & 1]
+    # The code unit where each character above the BMP starts (its second unit follows):
+    # a unit offset on a character boundary less the count of those before it is the
+    # character offset.
+    wide = [char.start() + k for k, char in enumerate(_ASTRAL.finditer(text))]
+    return [
+        (
+            i,
+            (s >> 1) - bisect.bisect_left(wide, s >> 1),
+            (e >> 1) - bisect.bisect_left(wide, e >> 1),
         )
-    return ahocorasick_rs.AhoCorasick(patterns)
+        for i, s, e in found
+        if not s & 1
+    ]
+
+
+@functools.lru_cache(maxsize=1024)
+def _detector_name(lexicon: str) -> str:
+    return f"lexicon:{lexicon}"
 
 
 class _Resolver:
@@ -238,20 +377,25 @@ class _Resolver:
     def run(self) -> list[Finding]:
         parts: dict[tuple[str, str], tuple[Entry, list[list[tuple[int, int]]]]] = {}
         anchored: set[tuple[str, str]] = set()
+        group = self.group
         for index, start, end in self.hits:
-            for use in self.group.uses[index]:
+            uses = group.uses[index]
+            if uses is None:  # one plain term added in bulk
+                self._emit(*group.plain_term(index), start, end, SCORES)
+                continue
+            for use in uses:
                 key = (use.lexicon, use.entry.term)
                 if use.role is Role.TERM:
-                    self._emit(use, start, end, SCORES)
+                    self._emit(use.lexicon, use.entry, start, end, SCORES)
                 elif use.role is Role.PART and self._usable(use.entry, start, end):
                     _, slots = parts.setdefault(key, (use.entry, [[] for _ in range(MAX_PARTS)]))
                     slots[use.part].append((self.starts[start], self.ends[end - 1]))
                 elif use.role is Role.ANCHOR and key not in anchored:
                     anchored.add(key)
                     self._wildcard(self.group.wildcards[key])
-        for uses, start, end in self.heard:
-            for use in uses:
-                self._emit(use, start, end, VARIANT_SCORES)
+        for variants, start, end in self.heard:
+            for use in variants:
+                self._emit(use.lexicon, use.entry, start, end, VARIANT_SCORES)
         for (lexicon, _), (entry, slots) in parts.items():
             self._cooccur(lexicon, entry, slots)
         return sorted(self.findings.values(), key=lambda f: (f.start, f.end, f.term, f.code))
@@ -271,29 +415,38 @@ class _Resolver:
                 return False
         return True
 
-    def _emit(self, use: _Use, start: int, end: int, scores: dict[str, float]) -> None:
-        entry = use.entry
-        if entry.severity == "allow" or not self._usable(entry, start, end):
+    def _emit(
+        self, lexicon: str, entry: Entry, start: int, end: int, scores: dict[str, float]
+    ) -> None:
+        severity = entry.severity
+        if severity == "allow":
+            return
+        folded = self.folded
+        # _usable can only refuse inside a whitelist span or at an ASCII edge.
+        if (
+            self.allowed or folded[start].isascii() or folded[end - 1].isascii()
+        ) and not self._usable(entry, start, end):
             return
         begin, finish = self.starts[start], self.ends[end - 1]
-        key = (use.lexicon, entry.term, begin, finish)
-        if key in self.findings and self.findings[key].score >= scores[entry.severity]:
+        score = scores[severity]
+        key = (lexicon, entry.term, begin, finish)
+        found = self.findings.get(key)
+        if found is not None and found.score >= score:
             return
         self.findings[key] = Finding(
-            detector=f"lexicon:{use.lexicon}",
+            detector=_detector_name(lexicon),
             code=entry.code,
             start=begin,
             end=finish,
             text=self.text[begin:finish],
             term=entry.term,
-            score=scores[entry.severity],
-            severity=entry.severity,
+            score=score,
+            severity=severity,
         )
 
     def _wildcard(self, wildcard: _Wildcard) -> None:
-        use = _Use(Role.TERM, wildcard.lexicon, wildcard.entry)
         for found in wildcard.regex.finditer(self.folded):
-            self._emit(use, found.start(), found.end(), SCORES)
+            self._emit(wildcard.lexicon, wildcard.entry, found.start(), found.end(), SCORES)
 
     def _cooccur(self, lexicon: str, entry: Entry, slots: list[list[tuple[int, int]]]) -> None:
         term = entry.term
