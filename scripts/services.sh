@@ -3,6 +3,8 @@
 # environment that points at them. Used by .ci/run; handy for developers too:
 #   eval "$(scripts/services.sh start)"    ...    scripts/services.sh stop
 set -euo pipefail
+# runuser lives in /usr/sbin, which a non-login root shell may not have on its PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 ROOT="${XINAN_SERVICES_DIR:-/tmp/xinan-services}"
 PG_PORT="${XINAN_PG_PORT:-55432}"
