@@ -4,6 +4,8 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv/bin
+# Trust the system's CA store, where a site's TLS-inspecting proxy adds its CA.
+export UV_SYSTEM_CERTS ?= 1
 
 .PHONY: run test lint types test-only check-deploy openapi sync
 
