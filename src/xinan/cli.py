@@ -48,7 +48,13 @@ def _worker_args() -> list[str]:
 
 
 def _run_together(commands: list[list[str]]) -> int:
-    """Run processes side by side until one exits or Ctrl-C; then stop them all."""
+    """Run processes side by side until one exits, Ctrl-C or SIGTERM; then stop them all."""
+
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # A service manager stops us with SIGTERM: the children must not outlive us.
+    signal.signal(signal.SIGTERM, _stop)
     procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603  # our own argv lists
     try:
         while all(p.poll() is None for p in procs):
