@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinan.accounts import selectors as accounts
 from xinan.accounts.models import User
 from xinan.core.service_forms import ServiceForm
 from xinan.tenants import services
@@ -128,7 +129,7 @@ class MemberAddForm(ServiceForm):
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean_username(self) -> User:
-        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        user = accounts.find_active_user(username=self.cleaned_data["username"])
         if user is None:
             raise forms.ValidationError(_("没有使用此用户名的有效用户。"))
         return user

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xinan.accounts import selectors as accounts
 from xinan.accounts.models import User
 from xinan.apikeys import services as apikeys
 from xinan.apikeys.models import ApiKey
@@ -74,7 +75,7 @@ class MemberAddForm(ServiceForm):
         self.tenant = tenant
 
     def clean_username(self) -> User:
-        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        user = accounts.find_active_user(username=self.cleaned_data["username"])
         if user is None:
             raise forms.ValidationError(_("没有使用此用户名的有效用户。"))
         return user

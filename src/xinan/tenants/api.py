@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinan.accounts.models import User
+from xinan.accounts import selectors as accounts
 from xinan.core.exceptions import NotFound
 from xinan.core.principals import principal
 from xinan.core.tenancy import get_visible
@@ -89,7 +89,7 @@ def list_members(request: HttpRequest, tenant_id: int) -> Any:
 @router.post("/{tenant_id}/members", response={201: MembershipOut})
 def add_member(request: HttpRequest, tenant_id: int, payload: MembershipIn) -> Status[Membership]:
     tenant = permissions.get_tenant_for(principal(request), tenant_id, perm=Perm.MANAGE_MEMBERS)
-    user = User.objects.filter(username=payload.username, is_active=True).first()
+    user = accounts.find_active_user(username=payload.username)
     if user is None:
         raise NotFound("no active user with this username")
     membership = services.add_member(
