@@ -85,11 +85,6 @@ def item_decisions(*, item: ContentItem) -> QuerySet[Decision]:
     )
 
 
-def item_revisions(*, item: ContentItem) -> QuerySet[Revision]:
-    """The item's revisions, newest first."""
-    return Revision.objects.filter(item=item).order_by("-number")
-
-
 def item_history(*, item: ContentItem) -> QuerySet[AuditEvent]:
     """Every audited transition of the item (intake, edits, claims, decisions), oldest first."""
     return AuditEvent.objects.filter(
