@@ -15,8 +15,7 @@ _BATCH = 20_000
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    rows: int
-    head_id: int
+    rows: int  # rows verified, which is also the id of the last good row
     head_hash: str
     broken_id: int | None = None
     reason: str = ""
@@ -59,14 +58,12 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                 if row_id != expected_id:
                     return VerifyResult(
                         expected_id - 1,
-                        expected_id - 1,
                         prev_hash,
                         expected_id,
                         f"row {expected_id} is missing (the next row is {row_id})",
                     )
                 if row[11] != prev_hash:
                     return VerifyResult(
-                        row_id - 1,
                         row_id - 1,
                         prev_hash,
                         row_id,
@@ -82,7 +79,6 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                 if row_hash(prev_hash, fields) != row[12]:
                     return VerifyResult(
                         row_id - 1,
-                        row_id - 1,
                         prev_hash,
                         row_id,
                         f"row {row_id} was altered: its content does not match its hash",
@@ -90,4 +86,4 @@ def verify_chain(*, up_to: int | None = None) -> VerifyResult:
                 prev_hash = row[12]
                 expected_id += 1
             last_id = batch[-1][0]
-    return VerifyResult(expected_id - 1, expected_id - 1, prev_hash)
+    return VerifyResult(expected_id - 1, prev_hash)
