@@ -82,3 +82,14 @@ def test_response_headers_include_csp_frame_referrer_and_nosniff(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Request-ID"]
+
+
+def test_settings_hash_passwords_with_argon2id_only():
+    # the test settings swap in a fast hasher; the real settings must not (ACC-1)
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from xinan.config import settings as real_settings
+
+    assert real_settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    encoded = Argon2PasswordHasher().encode("correct horse battery", "somesaltvalue16")
+    assert encoded.startswith("argon2$argon2id$")
