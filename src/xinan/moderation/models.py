@@ -129,6 +129,10 @@ class Channel(TenantOwned):
     minors_mode = models.CharField(
         _("未成年人模式"), max_length=16, choices=MinorsMode.choices, default=MinorsMode.PER_AUTHOR
     )
+    # post_review: the share of items the filter passed that still go to a reviewer (CON-3).
+    sample_percent = models.PositiveSmallIntegerField(
+        _("抽审比例（%）"), default=0, validators=[MaxValueValidator(100)]
+    )
     sla_minutes = models.PositiveIntegerField(
         _("审核时限（分钟）"),
         default=30,
@@ -161,12 +165,15 @@ class Channel(TenantOwned):
 class ContentItem(TenantOwned):
     """One piece of user content on a site, identified by the site's own id for it.
 
-    States (issue 5): received → auto_blocked | queued | published → removed | restored.
+    States (issue 5): received [→ scan_pending] → auto_blocked | queued | published → removed
+    | restored.
     The claim (``claimed_by`` until ``claimed_until``) keeps two reviewers off the same item.
     """
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("已接收")
+        # Attachments wait here for ClamAV; nothing is filtered or published unscanned.
+        SCAN_PENDING = "scan_pending", _("待扫描")
         AUTO_BLOCKED = "auto_blocked", _("自动拦截")
         QUEUED = "queued", _("待审核")
         PUBLISHED = "published", _("已发布")
@@ -189,6 +196,8 @@ class ContentItem(TenantOwned):
         _("严重程度"), default=0, validators=[MaxValueValidator(100)]
     )
     is_escalated = models.BooleanField(_("已升级"), default=False)
+    # Reports (举报, CON-6) on this item, merged: more reports raise it in the queue.
+    report_count = models.PositiveIntegerField(_("举报数"), default=0)
     due_at = models.DateTimeField(_("审核截止"), null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,6 +228,7 @@ class ContentItem(TenantOwned):
                 condition=Q(
                     status__in=[
                         "received",
+                        "scan_pending",
                         "auto_blocked",
                         "queued",
                         "published",
