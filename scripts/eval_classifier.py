@@ -3,8 +3,9 @@
 - COLD dev: binary macro-F1 (flagged = any code >= threshold). The shipped model was trained on
   COLD train + dev, so this figure is optimistic; the honest dev figure (model trained on COLD
   train only) is in the artefact's metadata and printed by ``scripts/train_classifier.py``.
-- ChineseHarm-bench train80: six-class macro-F1 with per-class precision / recall / F1
-  (evaluation only: its licence forbids training on it).
+- ChineseHarm-bench train80: six-class macro-F1 with per-class precision / recall / F1, for the
+  whole file and its dev and held-out parts (evaluation only: its licence forbids training on
+  it).
 - ToxiCN train: binary macro-F1 (evaluation only).
 
 Usage: .venv/bin/python scripts/eval_classifier.py [--data-dir ../shared/data] [--threshold 0.5]
@@ -18,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from xinan.guard.classifier import default_artefact_dir, load
-from xinan.guard.classifier.datasets import default_data_dir, read_cold, read_harm, read_toxicn
+from xinan.guard.classifier.datasets import (
+    default_data_dir,
+    read_cold,
+    read_harm,
+    read_toxicn,
+    split_harm,
+)
 from xinan.guard.classifier.training import evaluate_binary, evaluate_harm
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
             )
     harm = args.data_dir / "ChineseHarm-bench" / "bench_train80.json"
     if harm.is_file():
-        _print_table(
-            "ChineseHarm-bench train80 six-class",
-            evaluate_harm(classifier, read_harm(harm), args.threshold),
-        )
+        rows = read_harm(harm)
+        dev, heldout = split_harm(rows)
+        for title, part in (("train80", rows), ("dev part", dev), ("held-out part", heldout)):
+            _print_table(
+                f"ChineseHarm-bench {title} six-class",
+                evaluate_harm(classifier, part, args.threshold),
+            )
     toxicn = args.data_dir / "ToxiCN" / "train.json"
     if toxicn.is_file():
         _print_table(

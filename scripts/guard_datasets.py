@@ -7,6 +7,9 @@ committed. Written:
 - ``cold_dev.jsonl``: COLD dev (offensive -> ``hate``);
 - ``chineseharm_train80.jsonl``: ChineseHarm-bench train80 (博彩 gambling, 低俗色情 porn,
   谩骂引战 insult, 欺诈 fraud, 黑产广告 spam_ads, 不违规 clean);
+- ``chineseharm-dev.jsonl`` and ``chineseharm-heldout.jsonl``: the same rows split by
+  ``datasets.harm_part`` (sha256 of the text starts with 0-5: held-out, about 38%). Error
+  analysis reads only the dev part; the held-out part is measured only to report;
 - ``toxicn_train.jsonl``: ToxiCN train (toxic_type 2 -> ``hate``, other toxic -> ``insult``).
 
 Usage: .venv/bin/python scripts/guard_datasets.py [--data-dir ../shared/data] [--out var/guard-eval]
@@ -23,6 +26,7 @@ from xinan.guard.classifier.datasets import (
     read_cold,
     read_harm,
     read_toxicn,
+    split_harm,
     write_jsonl,
 )
 
@@ -58,8 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         if not source.is_file():
             print(f"skipped {name}: {source} not found")
             continue
-        rows = write_jsonl(args.out / name, reader(source))
+        examples = reader(source)
+        rows = write_jsonl(args.out / name, examples)
         print(f"wrote {args.out / name} ({rows} rows)")
+        if name == "chineseharm_train80.jsonl":
+            dev, heldout = split_harm(examples)
+            for part, part_rows in (("dev", dev), ("heldout", heldout)):
+                path = args.out / f"chineseharm-{part}.jsonl"
+                print(f"wrote {path} ({write_jsonl(path, part_rows)} rows)")
     return 0
 
 

@@ -5,7 +5,8 @@ artefact whose bytes (and sha256) depend only on the data and the settings.
 
 Steps:
 1. fit on COLD train + the xinan examples and measure COLD dev (binary macro-F1), and, when
-   present, ChineseHarm-bench train80 (six classes) and ToxiCN train (binary): evaluation only;
+   present, ChineseHarm-bench train80 (six classes; whole, dev part and held-out part, see
+   ``datasets.harm_part``) and ToxiCN train (binary): evaluation only;
 2. fit the shipped model on COLD train + dev + the xinan examples, measure it on
    ChineseHarm-bench and ToxiCN again, and write it with its metadata.
 
@@ -29,6 +30,7 @@ from xinan.guard.classifier.datasets import (
     read_cold,
     read_harm,
     read_toxicn,
+    split_harm,
 )
 from xinan.guard.classifier.training import (
     Settings,
@@ -38,7 +40,7 @@ from xinan.guard.classifier.training import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-VERSION = "1.0"
+VERSION = "1.1"
 
 
 def evaluations(
@@ -50,7 +52,11 @@ def evaluations(
         figures["cold_dev_binary"] = evaluate_binary(fitted_classifier, cold_dev)
     harm = data_dir / "ChineseHarm-bench" / "bench_train80.json"
     if harm.is_file():
-        figures["chineseharm_train80_six_class"] = evaluate_harm(fitted_classifier, read_harm(harm))
+        rows = read_harm(harm)
+        dev, heldout = split_harm(rows)
+        figures["chineseharm_train80_six_class"] = evaluate_harm(fitted_classifier, rows)
+        figures["chineseharm_dev_six_class"] = evaluate_harm(fitted_classifier, dev)
+        figures["chineseharm_heldout_six_class"] = evaluate_harm(fitted_classifier, heldout)
     toxicn = data_dir / "ToxiCN" / "train.json"
     if toxicn.is_file():
         figures["toxicn_train_binary"] = evaluate_binary(fitted_classifier, read_toxicn(toxicn))

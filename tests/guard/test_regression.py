@@ -36,6 +36,16 @@ EVASIONS = [
     ("加微信做兼职，日结", "spam_ads", "兼职，日结"),  # co-occurrence
     ("可以代人考试", "fraud", "代人考"),  # wildcard
     ("溜冰吗，有货", "drugs", "溜冰吗，有货"),  # co-occurrence anywhere
+    # second round: family curses and insults spelled with sound-alikes (pinyin terms)
+    ("你没浮木吧", "insult", "没浮木"),  # 没父母
+    ("一看就是没有福木的", "insult", "没有福木"),  # 没有父母
+    ("孵母双亡还出来丢人", "insult", "孵母双亡"),  # 父母双亡
+    ("队友全是春竹", "insult", "春竹"),  # 蠢猪
+    ("祝你死圈家", "insult", "死圈家"),  # 死全家
+    # second round: solicitation terms
+    ("约p吗，今晚", "porn", "约p"),
+    ("收个尿奴", "porn", "尿奴"),
+    ("想看瑟琴的", "porn", "瑟琴"),
 ]
 
 TRAPS = [
@@ -49,6 +59,14 @@ TRAPS = [
     "I have a cat",  # av inside have
     "Java and Avalon",  # av inside words, any case
     "妈妈说谢谢",  # doubled characters stay doubled
+    # second round traps
+    "他从小没有父母，很可怜",  # 没有父母 said of an orphan
+    "没有父母的孩子更需要关爱",
+    "涂了唇珠很好看",  # sounds like 蠢猪
+    "抓住一根浮木才活下来",  # a real piece of driftwood
+    "狗奴才退下",  # palace-drama abuse, not 狗奴
+    "约pizza吗",  # 约p only as a whole word
+    "小狗走丢了，正在找主人",
     "一起去吃饭吧",  # ordinary text
     "",
     "   ",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from xinan.guard.context import Context
 from xinan.guard.detectors.contacts import detect
 
 
@@ -131,3 +132,48 @@ def test_detect_phone_cue_short_number_ignored(ctx):
 def test_detect_cue_leading_into_handoff_one_finding(minor_ctx):
     finding = _only(detect("加我QQ 2345678901 一起玩", minor_ctx))
     assert finding.term == "contact.qq"
+
+
+# -- what a hand-off advertises; a bare 加 with a number (second round) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "score"),
+    [
+        ("百家乐上分，加我QQ 12345678", "gambling", 0.8),
+        ("首存送彩金 vx: abc_123", "gambling", 0.8),
+        ("同城约炮 加vx abc123", "porn", 0.8),
+        ("刷单返利 加我QQ 12345678", "fraud", 0.9),
+        ("周末一起打球 加我QQ 12345678", "spam_ads", 0.7),
+    ],
+)
+def test_handoff_takes_the_code_of_what_the_text_advertises(text, code, score):
+    finding = _only(detect(text, Context()))
+    assert (finding.code, finding.score) == (code, score)
+
+
+def test_evasive_cue_alone_in_gambling_text_is_gambling():
+    finding = _only(detect("玩牛牛的加薇", Context()))
+    assert (finding.term, finding.code) == ("contact.evasive_cue", "gambling")
+
+
+@pytest.mark.parametrize("text", ["加 12345678", "需要的加1234567890", "加：88886666"])
+def test_bare_add_with_six_digits_is_a_handoff(text):
+    finding = _only(detect(text, Context()))
+    assert (finding.term, finding.code) == ("contact.generic", "spam_ads")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加油加油",
+        "参加123456人的活动",  # 参加 is to take part
+        "增加1234567元预算",  # 增加 is to increase
+        "每人加100000元",  # an amount
+        "加12345",  # five digits: too short for a bare 加
+        "加拿大很冷",
+    ],
+)
+def test_bare_add_traps_no_handoff(text):
+    assert detect(text, Context()) == []
+    assert [f for f in detect(text, Context(is_minor=True)) if f.term != "contact.minor_cue"] == []

@@ -213,3 +213,70 @@ def test_detect_denied_throwaway_host_blocks():
     ctx = Context(deny_domains=frozenset({"k8k8.vip"}))
     finding = _only(detect("k8k8.vip", ctx))
     assert (finding.term, finding.severity) == ("link.denied", "block")
+
+
+# -- styled hosts, written dots, Chinese names under cheap TLDs, adverts (second round) --------
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["q⓷⓺x.𝕥𝕠𝕡", "🅚🅚➑➑.🅣🅞🅟", "🅅68點🅅🄸🄿", "ⓑⓐⓘⓓⓤ.com", "k8k8典top", "w14nz奌vip"],
+)
+def test_detect_styled_or_homophone_dot_host_is_obfuscated(ctx, link):
+    text = f"快来 {link} 看看"
+    finding = _only(detect(text, ctx))
+    assert finding.term == "link.obfuscated"
+    assert text[finding.start : finding.end] == finding.text == link
+    assert finding.code == "malicious_link"
+
+
+@pytest.mark.parametrize("host", ["vyw96.top", "bx88.asia", "qzt52.xyz"])
+def test_detect_consonants_and_digits_host_is_throwaway(ctx, host):
+    assert _only(detect(f"来 {host} 看", ctx)).term == "link.throwaway_host"
+
+
+def test_detect_chinese_name_under_cheap_tld_is_throwaway(ctx):
+    text = "认识一下 金鱼.top 吧"
+    finding = _only(detect(text, ctx))
+    assert (finding.term, finding.text) == ("link.throwaway_host", "金鱼.top")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "字典top10 推荐",  # 典 is a dot only between a label and a TLD
+        "vyw96.com",  # consonant label, but not a cheap TLD
+        "中国.cn 与 例子.中国",  # Chinese names under ordinary TLDs
+        "版本 v2.top 说明",  # one digit
+        "我们 dev88 小组",  # no TLD at all
+    ],
+)
+def test_detect_second_round_traps_no_finding(ctx, text):
+    assert detect(text, ctx) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("首存100送100，k8k8.vip", "gambling"),
+        ("百家乐 w14nz.top 速来", "gambling"),
+        ("复制到浏览器打开 xx88.cc", "gambling"),  # how gambling apps are handed over
+        ("金鱼国际 入口 http://47.1.2.3:8080/", "gambling"),
+        ("同城约炮 看 k8k8.vip", "porn"),
+        ("注册就送 k8k8.vip", "malicious_link"),  # no word of what it advertises
+    ],
+)
+def test_detect_advert_link_takes_the_adverts_code(ctx, text, code):
+    finding = _only(detect(text, ctx))
+    assert finding.code == code
+    assert finding.score < 0.9  # still a review, not a block
+
+
+def test_detect_phishing_link_stays_malicious_in_a_gambling_text(ctx):
+    finding = _only(detect("百家乐 аpple.com", ctx))  # Cyrillic а
+    assert (finding.term, finding.code) == ("link.lookalike", "malicious_link")
+
+
+def test_detect_allowed_styled_host_is_silent():
+    ctx = Context(allow_domains=frozenset({"apple.com"}))
+    assert detect("Ⓐpple.com", ctx) == []

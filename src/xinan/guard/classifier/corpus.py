@@ -2758,4 +2758,562 @@ def xinan_examples(seed: int) -> list[Example]:
             if text not in seen:
                 seen.add(text)
                 examples.append(Example(text, labels))
+    examples.extend(_second_round(seed, seen))
+    return examples
+
+
+# --- second round (2026-11-24): kinds of post the first round missed ---------------------------
+#
+# Written for xinan after error analysis on the dev part of ChineseHarm-bench train80 (which
+# kinds of post were missed, never their words): short chat-style adverts with amounts per time
+# unit, family-death abuse spelled with homophones, fandom flame wars, soft sexual solicitation
+# and paid content, gambling platforms handed over as "search this in your browser", and on
+# the clean side numbered instructions, explanations, quoted or reported abuse and negation.
+# A separate random stream, so the first round's examples stay exactly as they were.
+
+# Family words and how they are spelled to dodge filters: pinyin initials and an emoji here;
+# same-sound characters come from pypinyin's readings (``_sound_alike``), not from a list.
+_FAMILY_WORDS: dict[str, list[str]] = {
+    "父母": ["fm"],
+    "母亲": ["mq"],
+    "妈": ["m", "🐴"],
+    "爹": ["die"],
+    "死": ["s", "si"],
+    "全家": ["qj"],
+    "孤儿": ["ge"],
+    "坟": ["fen"],
+}
+
+
+def _sound_alike(rng: random.Random, word: str, rate: float = 0.6) -> str:
+    """``word`` with some characters swapped for others read the same (pypinyin's data)."""
+    table = _homophones()
+    return "".join(
+        _pick(rng, table[ch]) if ch in table and rng.random() < rate else ch for ch in word
+    )
+
+
+def _family(rng: random.Random, word: str) -> str:
+    roll = rng.random()
+    if roll < 0.3:
+        return word
+    if roll < 0.45:
+        return _pick(rng, _FAMILY_WORDS[word])
+    return _sound_alike(rng, word)
+
+
+def _family_abuse(rng: random.Random) -> str:
+    """Abuse that wishes a reader's family dead, with the family words punned."""
+    p, m, ma = _family(rng, "父母"), _family(rng, "母亲"), _family(rng, "妈")
+    die, clan, orphan = _family(rng, "死"), _family(rng, "全家"), _family(rng, "孤儿")
+    grave = _family(rng, "坟")
+    return _pick(
+        rng,
+        [
+            f"你没有{p}吧",
+            f"一看就是没{p}管教的",
+            f"{p}双亡还有脸说话",
+            f"你{m}知道你在网上这样吗",
+            f"赶紧回去给你{m}上{grave}",
+            f"你{ma}{die}了",
+            f"你{ma}今天还好吗，哦忘了你没有",
+            f"{clan}都{die}了吧你",
+            f"原来是个{orphan}，难怪",
+            f"没{p}的东西少说两句",
+            f"建议给你{m}多烧点纸",
+            f"你{m}的骨灰拿去扬了",
+            f"跟没{p}的计较什么",
+            f"去问问你{m}在哪个{grave}里",
+            f"你{_family(rng, '爹')}也是这么教你的？",
+            f"祝你{clan}平安，哦不好意思，忘了你{clan}都没了",
+        ],
+    )
+
+
+_FANDOMS = [
+    "原批", "农批", "粥批", "米卫兵", "鹅厂的狗", "果粉", "华为粉", "小米粉", "饭圈女孩",
+    "二次元", "键盘侠", "这个主播的粉丝", "那个up主的粉丝", "他家粉丝", "外地人", "楼上",
+]  # fmt: skip
+_MOCK_NOUNS = [
+    "蠢猪", "肥猪", "猪头", "畜生", "低能", "弱智", "巨婴", "小丑", "脑瘫", "废物", "傻狗",
+    "死妈玩意", "下头男", "普信男", "贱货", "臭虫", "蛆虫", "疯狗", "乐色", "唐氏儿", "癫子",
+    "杂鱼", "跳梁小丑", "sb", "nc", "jb玩意", "狗东西",
+]  # fmt: skip
+
+
+def _mock_noun(rng: random.Random) -> str:
+    noun = _pick(rng, _MOCK_NOUNS)
+    return _sound_alike(rng, noun, 0.4) if rng.random() < 0.4 else noun
+
+
+def _flame(rng: random.Random) -> str:
+    """Flame wars and personal attacks in comment threads."""
+    who, noun = _pick(rng, _FANDOMS), _mock_noun(rng)
+    return _pick(
+        rng,
+        [
+            f"{who}都是{noun}，别来沾边",
+            f"{who}能不能滚出去，一群{noun}",
+            f"{who}洗地的样子真像{noun}",
+            f"又是{who}在这发病，{noun}",
+            f"就这还有人吹？{who}脑子被门夹了",
+            f"一群{noun}在这狂欢，笑死",
+            f"你这种{noun}也配玩游戏？",
+            f"{noun}一个，举报了",
+            f"看你发言就知道是{noun}",
+            f"谁能看上你啊，{noun}",
+            f"你就是个{noun}，天天在这刷存在感",
+            f"{noun}滚，别脏了我的眼",
+            f"又来一个{noun}，发一天了烦不烦",
+            f"这{noun}又开始带节奏了",
+            f"主播就是{noun}，粉丝也是{noun}",
+            f"打得跟{noun}一样还好意思开麦",
+            f"你是不是{noun}啊，听不懂人话",
+            f"这种{noun}建议直接拉黑",
+            f"{noun}吧你，{_pick(rng, ['爬', '滚', '急了', '破防了', '别叫了'])}",
+            f"典中典，{noun}发言",
+        ],
+    )
+
+
+_R2_AMOUNTS = ["300", "500", "800", "1000", "2000", "3-5k", "5k", "1w", "2w", "三四百", "四五百",
+               "几百", "上千", "200-500", "1-2w", "十个", "10个w", "两三千"]  # fmt: skip
+_R2_PER = ["一天", "每天", "日", "一小时", "一单", "一次", "一晚", "一个月", "月", "半小时", "一周"]
+_R2_MONEY = ["", "", "元", "块", "r", "米", "💰", "rmb"]
+_R2_CALLS = ["私我", "私", "加我", "滴滴", "戳我", "来", "扣1", "踢我", "找我", "看主页", "dd"]
+_R2_LURES = [
+    "有卡就行", "不要本金", "零风险", "无前期", "不收任何费用", "男女不限", "学生党也可以",
+    "手机就能做", "在家就能做", "时间自由", "当天结算", "秒到账", "稳稳的", "有手就行",
+    "不用投资", "亏了包赔", "带你上岸", "先结后做", "缺钱的来", "想翻身的来",
+]  # fmt: skip
+
+
+def _amount(rng: random.Random) -> str:
+    return f"{_pick(rng, _R2_PER)}{_pick(rng, _R2_AMOUNTS)}{_pick(rng, _R2_MONEY)}"
+
+
+def _fraud_chat(rng: random.Random) -> str:
+    """Short job, loan and investment bait as posted in comments."""
+    lure, call, amount = _pick(rng, _R2_LURES), _pick(rng, _R2_CALLS), _amount(rng)
+    return _pick(
+        rng,
+        [
+            f"{lure}，{amount}，{call}",
+            f"缺钱的{call}，{amount}",
+            f"有个项目，{amount}，{lure}",
+            f"{amount}，{lure}，要的{call}",
+            f"靠谱副业，{amount}，{call}",
+            f"招人，{lure}，{amount}",
+            f"想赚快钱的{call}，{amount}打底",
+            f"黑户白户都能下，{lure}，{call}",
+            f"急用钱的{call}，{lure}，当天放款",
+            f"网贷逾期的别慌，{call}帮你上岸",
+            f"带单炒币，{amount}，内部群{call}",
+            f"看广告就能提现，{amount}，{lure}",
+            f"聊聊天就能赚，{amount}，仅限女生，{call}",
+            f"招女孩，颜值高，{amount}，{call}",
+            f"我这有路子，{amount}，{call}",
+            f"有没有想做的，{amount}，{lure}",
+            f"带你回本，{lure}，{call}",
+            f"手里有闲钱的{call}，稳赚{amount}",
+            f"注册就送{_pick(rng, _R2_AMOUNTS)}，{lure}，可提现",
+            f"有{_pick(rng, ['银行卡', '支付宝', '微信', '对公账户', '闲置手机卡'])}"
+            f"的{call}，{amount}",
+        ],
+    )
+
+
+_R2_PLATFORMS = ["dy", "抖yin", "斗音", "红薯", "小红书", "xhs", "快手", "ks", "b站", "vb", "咸鱼",
+                 "拼夕夕", "pdd", "视频号", "知乎"]  # fmt: skip
+_R2_TASKS = ["发文", "发视频", "评论", "点赞", "关注", "转发", "写好评", "砍一刀", "助力", "发帖",
+             "刷播放", "挂车", "带货", "引流", "发素材"]  # fmt: skip
+
+
+def _black_market_chat(rng: random.Random) -> str:
+    """Paid engagement and grey services, short."""
+    plat, task = _pick(rng, _R2_PLATFORMS), _pick(rng, _R2_TASKS)
+    price = f"{rng.randint(1, 50)}{_pick(rng, ['r', '元', '米', '块', ''])}"
+    call = _pick(rng, _R2_CALLS)
+    return _pick(
+        rng,
+        [
+            f"{plat}{task}，一条{price}，{call}",
+            f"找人{plat}{task}，{price}一个",
+            f"{plat}{task}{price}，长期合作",
+            f"需要{plat}{task}的联系，价格好说",
+            f"接{plat}{task}，{price}，量大优惠",
+            f"{plat}千粉号出售，{call}",
+            f"收{plat}老号，{price}一个，{call}",
+            f"{plat}{task}互助群，进群{call}",
+            f"代{task}，{plat}都能做，{call}",
+            f"{plat}店铺{task}，单价{price}",
+            f"有{plat}号的来，{task}一次{price}",
+            f"专业{plat}代运营，{task}包过",
+            f"{plat}素材每天发你，{task}就行，{price}一条",
+            f"帮忙{plat}{task}，有偿，{price}",
+        ],
+    )
+
+
+# Casino names everyone knows, and auspicious names made up here.
+_R2_BRANDS = ["金沙", "威尼斯", "永利", "新葡京", "皇冠", "开元", "天成", "鸿运", "鼎盛", "金龙",
+              "福星", "聚宝", "九州", "盛世", "至尊", "银河"]  # fmt: skip
+_R2_GAMES = ["百家乐", "牛牛", "炸金花", "扫雷", "接龙", "龙虎", "加拿大", "28", "时时彩", "赛车",
+             "飞艇", "德州", "斗地主", "捕鱼", "电子", "体育", "足彩", "篮球"]  # fmt: skip
+
+
+def _gambling_chat(rng: random.Random) -> str:
+    """Gambling platforms and groups as advertised in comments."""
+    brand = _pick(rng, _R2_BRANDS) + _pick(rng, ["国际", "娱乐", "", "yl", "体育", "棋牌"])
+    game, link = _pick(rng, _R2_GAMES), _link(rng)
+    bonus = (
+        f"{rng.choice([50, 100, 200, 500])}{_pick(rng, ['送', '+', '➕'])}"
+        f"{rng.choice([38, 88, 100, 188, 200])}"
+    )
+    call = _pick(rng, _R2_CALLS)
+    return _pick(
+        rng,
+        [
+            f"{brand}浏览器搜索{link}",
+            f"{brand}入口：{link}",
+            f"认准{link}，{bonus}",
+            f"新人首存{bonus}，{link}",
+            f"{link}复制到浏览器打开，{brand}",
+            f"{game}群，{call}拉你",
+            f"玩{game}的{call}",
+            f"{game}计划，跟着买稳稳回血，{call}",
+            f"{brand}大放水，{bonus}",
+            f"今晚{game}必中，{call}拿资料",
+            f"{game}上下分秒到，{call}",
+            f"一手盘口，{call}",
+            f"输了的{call}，带你回血",
+            f"{brand}新台，{bonus}，{link}",
+            f"{game}预测，准确率百分百，{call}",
+            f"{game}要玩的{call}",
+            f"兄弟们{brand}今天爆了，{link}",
+            f"有{game}的台子吗，稳一点的",
+        ],
+    )
+
+
+_R2_ROLE = ["主人", "小m", "小s", "金主", "干爹", "炮友", "搭子", "小奶狗", "女友", "男友", "宝贝"]
+_R2_LEWD = [
+    "身材照", "私房照", "涩图", "福利视频", "原味", "小视频", "不穿的照片", "自拍", "资源",
+    "本子", "黄油", "车", "里番", "无码的", "全套", "露脸的",
+]  # fmt: skip
+
+
+def _porn_chat(rng: random.Random) -> str:
+    """Soft sexual solicitation, paid content and lewd chat."""
+    role, lewd, call = _pick(rng, _R2_ROLE), _pick(rng, _R2_LEWD), _pick(rng, _R2_CALLS)
+    price = f"{rng.randint(5, 300)}{_pick(rng, ['r', '元', '米', ''])}"
+    return _pick(
+        rng,
+        [
+            f"找{role}，{call}",
+            f"有{lewd}，想看的{call}",
+            f"出{lewd}，{price}一套",
+            f"谁有{lewd}，求分享",
+            f"有没有喜欢看{lewd}的",
+            f"本人身材很好，{lewd}很多，{call}",
+            f"同城找{role}，{call}",
+            f"寂寞了，找个{role}聊聊天，{call}",
+            f"{lewd}群，进的{call}",
+            f"想要{lewd}的扣1",
+            f"求{role}调教",
+            f"{lewd}已更新，看置顶",
+            "这个姿势好舒服，想试试吗",
+            f"看得我都湿了，{call}",
+            "下面好痒，谁来帮帮我",
+            f"有没有{role}想玩点刺激的",
+            f"{price}一晚，{call}",
+            f"有偿找{role}，{price}",
+            "我太色了，满脑子都是那种事",
+            f"发点{lewd}给你看，要不要",
+        ],
+    )
+
+
+_R2_STEPS = ["收集资料", "列出提纲", "写出初稿", "检查语法", "反复修改", "确定主题", "准备材料",
+             "预热烤箱", "清洗食材", "备份数据", "重启电脑", "联系客服", "核对订单号"]  # fmt: skip
+_R2_TOPICS = ["写一篇论文", "做一道菜", "准备面试", "学习编程", "安装软件", "办理退货", "写求职信",
+              "写工作总结", "制定旅行计划", "养一只猫", "计算圆的面积", "整理房间"]  # fmt: skip
+
+
+def _instruction(rng: random.Random) -> str:
+    """Numbered steps, explanations and answers, as assistants and forums write them."""
+    topic = _pick(rng, _R2_TOPICS)
+    steps = rng.sample(_R2_STEPS, rng.randint(3, 5))
+    numbered = "\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1))
+    return _pick(
+        rng,
+        [
+            f"{topic}的步骤包括：\n{numbered}",
+            f"关于如何{topic}，建议按以下顺序：{numbered}",
+            f"问：怎样{topic}？\n答：{numbered}",
+            f"{topic}其实不难，第一步{steps[0]}，第二步{steps[1]}，最后{steps[-1]}。",
+            f"当客户来电询问{_pick(rng, ['订单', '退款', '物流', '发票'])}时，"
+            f"客服应先{steps[0]}，再{steps[1]}。",
+            f"“{_pick(rng, ['a cat', 'the book', 'an apple'])}”的语法是：冠词+名词。",
+            f"一千零二十四{_pick(rng, ['字节', '千字节', '兆字节'])}"
+            f"等于一{_pick(rng, ['千字节', '兆字节', '吉字节'])}。",
+            "请把下面这句话翻译成英文："
+            f"{_pick(rng, ['我今天很开心', '明天会下雨', '谢谢你的帮助'])}",
+            f"{topic}需要注意：{steps[0]}、{steps[1]}和{steps[-1]}。",
+        ],
+    )
+
+
+_R2_INSULTS_QUOTED = ["傻逼", "废物", "垃圾", "脑残", "猪", "没妈的", "神经病", "蠢货", "丑八怪"]
+
+
+def _clean_reported(rng: random.Random) -> str:
+    """Reported, quoted or negated abuse, and ordinary talk about family, games and money."""
+    word = _pick(rng, _R2_INSULTS_QUOTED)
+    who = _pick(rng, ["同学", "同事", "网友", "室友", "一个陌生人", "我老板", "前任"])
+    return _pick(
+        rng,
+        [
+            f"今天{who}骂我是{word}，我该怎么办？",
+            f"被{who}说成{word}，心里很难受",
+            f"请不要骂人，说别人是{word}很伤人",
+            f"我从不骂别人{word}，有话好好说",
+            f"网上动不动就说别人{word}，这种风气不好",
+            f"他说我是{word}，我没理他，直接举报了",
+            f"孩子学会了说“{word}”，该怎么引导",
+            f"不觉得他是{word}，只是观点不同",
+            "妈妈做的饭最好吃，爸妈身体都好",
+            "周末回家看父母，母亲包了饺子",
+            "打游戏输了也别骂队友，大家都不容易",
+            "这个角色剧情写得不错，玩家评价也挺高",
+            "加我好友一起上分吧，我玩辅助",
+            "有人一起开黑吗，加我游戏好友",
+            "这个月工资发了五千，先还信用卡",
+            "兼职做家教，一小时一百，还挺充实",
+            "收到一条中奖短信，一看就是诈骗，大家别信",
+            "提醒大家：说一天赚几千的都是骗子",
+            "警方提醒：网络赌博害人，切勿参与",
+            "新闻说又破获一个跨境赌博团伙",
+            "朋友被刷单骗了两万，报警了",
+            "我妈说要给我介绍对象，头疼",
+            "这游戏画风真好看，求推荐同类的",
+            "主播今天状态不错，连赢好几把",
+        ],
+    )
+
+
+_R2_KINKS = ["dom", "sub", "s", "m", "主", "奴", "小狗", "主人", "爸爸", "妈咪", "乖女儿", "小母狗"]
+_R2_BODY = ["腿长", "皮肤白", "胸大", "腰细", "屁股翘", "身材好", "颜值高", "声音好听", "很会叫"]
+_R2_WANT = ["想要了", "硬了", "湿透了", "好想被", "忍不住了", "睡不着，想那个", "今晚想放纵一下"]
+_R2_SITES = ["91", "海角", "糖心", "草榴", "pornhub", "黄网", "那种网站", "成人站", "里番站"]
+
+
+def _porn_chat2(rng: random.Random) -> str:
+    """Kink-role solicitation, selling one's own pictures, desire and site talk."""
+    kink, body, want = _pick(rng, _R2_KINKS), _pick(rng, _R2_BODY), _pick(rng, _R2_WANT)
+    site, call = _pick(rng, _R2_SITES), _pick(rng, _R2_CALLS)
+    age = rng.choice(["18", "19", "20", "22", "25", "00后", "05年", "大二", "大三"])
+    return _pick(
+        rng,
+        [
+            f"{age}，找{kink}，{call}",
+            f"本人{age}，{body}，{want}，{call}",
+            f"有没有想当{kink}的，{call}",
+            f"{want}，谁来",
+            f"叫{kink}，叫得好听就给你看",
+            f"出自己拍的，{body}，{rng.randint(10, 200)}一套",
+            f"定制照片视频，举牌可验，{call}",
+            f"{site}上看到一个{body}的，求原视频",
+            f"每天都在{site}看，停不下来",
+            f"求{site}的新地址",
+            f"{body}，{body}，看着就想{_pick(rng, ['上', '要', '舔', '亲'])}",
+            f"喜欢{_pick(rng, ['丝袜', '白袜', '制服', '女同', '男同', '熟女', '萝莉'])}的{call}",
+            f"{_pick(rng, ['耽美', 'gv', 'bl', '百合', '福利', '车'])}资源群，{call}",
+            f"想要个{kink}陪我{_pick(rng, ['聊骚', '文爱', '语音', '视频'])}",
+            f"今晚谁陪我{_pick(rng, ['睡', '开房', '过夜', '爱爱'])}，{call}",
+            f"{body}的小姐姐在线等你，{call}",
+        ],
+    )
+
+
+_R2_QUOTED = [
+    "“光合作用是植物利用光能把二氧化碳和水转化为有机物的过程。”",
+    "“自由是人们按照自己的意志行事的权利，但它也受法律约束。”",
+    "“冒泡排序通过反复比较相邻元素并交换来完成排序。”",
+    "“通货膨胀是指物价普遍而持续地上涨。”",
+    "“这句话的主语是“小明”，谓语是“跑”。”",
+    "“垃圾分类有助于减少污染、节约资源。”",
+    "“批评与骂人不同，批评针对事，骂人针对人。”",
+    "“赌博成瘾是一种心理疾病，需要专业治疗。”",
+    "“网络诈骗常以高额回报为诱饵，请提高警惕。”",
+    "“色情内容对未成年人危害很大，家长要注意引导。”",
+]
+_R2_WORDS = ["喷嚏", "祖先", "雷鸣", "伴侣", "瀑布", "宇宙", "小丑", "绿洲", "宝塔", "马赛克"]
+_R2_CONCEPTS = [
+    "人工智能", "区块链", "通货膨胀", "光合作用", "民主", "弹劾", "网络中立", "量子计算",
+    "碳中和", "全球化", "社交媒体", "言论自由", "刑事司法", "供应链", "数据隐私",
+]  # fmt: skip
+_R2_ASPECTS = [
+    "它的基本含义", "它产生的原因", "它对社会的影响", "常见的误解", "它的历史", "它的优缺点",
+]  # fmt: skip
+
+
+def _formal_clean(rng: random.Random) -> str:
+    """Definitions, explanations, riddles and word lists, often in quotation marks."""
+    concept, aspect = _pick(rng, _R2_CONCEPTS), _pick(rng, _R2_ASPECTS)
+    other = _pick(rng, _R2_CONCEPTS)
+    return _pick(
+        rng,
+        [
+            _pick(rng, _R2_QUOTED),
+            f"{concept}是指一种{_pick(rng, ['现象', '技术', '制度', '过程', '理念'])}。"
+            f"下面简要说明{aspect}。",
+            f"请解释{concept}和{other}的主要区别。",
+            f"“{concept}正在改变我们的生活。它在医疗、交通和教育等领域都有应用。”",
+            f"关于{concept}，{aspect}可以从三个方面理解：首先，……其次，……最后，……",
+            f"谜语：什么东西有很多键却打不开门？答案：{_pick(rng, ['钢琴', '键盘'])}。",
+            f"“{'，'.join(rng.sample(_R2_WORDS, 6))}。”",
+            f"“{_pick(rng, ['省一分钱就是赚一分钱', '三人行必有我师', '失败是成功之母'])}”"
+            "这句话的意思是……",
+            f"句子“{_pick(rng, ['那只猫被狗追了', '他把书放在桌上', '我们去公园散步'])}”"
+            "的宾语是什么？",
+            f"{concept}的争议在于{aspect}，不同的人看法不同，需要理性讨论。",
+        ],
+    )
+
+
+_R2_RATES = ["3000/天", "10分钟500", "一单25", "1小时300", "半天几百", "日入过千", "一天几k",
+             "月入2w+", "时薪200", "单价35米", "一周五千", "两三天一趟3-5w"]  # fmt: skip
+
+
+def _fraud_chat2(rng: random.Random) -> str:
+    """Pay rates that are too good, loans and stock leverage, as terse comments."""
+    rate, call, lure = _pick(rng, _R2_RATES), _pick(rng, _R2_CALLS), _pick(rng, _R2_LURES)
+    return _pick(
+        rng,
+        [
+            f"{rate}，{call}",
+            f"{rate}，{lure}",
+            f"有活，{rate}，要的{call}",
+            f"帮忙打电话，{rate}，{call}",
+            f"跑腿的活，{rate}，想上岸的{call}",
+            f"股票配资，{_pick(rng, ['5倍', '8倍', '10倍'])}杠杆，{call}",
+            f"信贷口子，长期稳定，{call}",
+            f"{_pick(rng, ['信用卡', '银行卡', '对公户', '二类卡'])}收，{rate}，{call}",
+            f"线上居家客服，{rate}，{call}",
+            f"轻松赚几千，{call}，{lure}",
+            f"人在家中坐，钱从网上来，{call}",
+            f"币圈内部消息，跟着做翻倍，{call}",
+            f"赔了的都来找我，帮你追回，{call}",
+        ],
+    )
+
+
+_R2_INNUENDO = [
+    "老司机带带我，我要上车", "懂的都懂，这车开得飞起", "这尺寸，我一个男的都心动",
+    "我长度还行，要试试吗",
+    "小兄弟已经立正了", "看完鼻血都流出来了", "这腿我能玩一年", "大白兔真大", "想把她按在床上",
+    "想被你压在身下", "一晚上七次不是梦", "这声音听得我浑身发热", "穿这么少是想勾引谁",
+    "今晚不让你下床", "射你一脸", "给你看看我的宝贝", "好想和你做羞羞的事", "姐姐的腿好滑",
+]  # fmt: skip
+_R2_HOOKUP = ["cpdd", "找个对象，能接受那个的", "0找1", "1找0", "攻找受", "t找p", "找个能约的",
+              "足控进", "恋足的来", "喜欢白袜的来", "喜欢丝足的私", "想找个床伴"]  # fmt: skip
+
+
+def _porn_chat3(rng: random.Random) -> str:
+    """Innuendo, hook-up requests and role-play solicitation, short and unpunctuated."""
+    call = _pick(rng, _R2_CALLS)
+    roll = rng.random()
+    if roll < 0.4:
+        return _pick(rng, _R2_INNUENDO)
+    if roll < 0.7:
+        who = _pick(rng, ["", "本人男，", "本人女，", "坐标北京，", "同城，", "19岁，"])
+        return f"{who}{_pick(rng, _R2_HOOKUP)}，{call}"
+    role = _pick(rng, ["妈妈", "爸爸", "主人", "姐姐", "老公", "宝贝", "哥哥"])
+    return _pick(
+        rng,
+        [
+            f"{role}快{call}",
+            f"求{role}{call}",
+            f"想被{role}{_pick(rng, ['调教', '惩罚', '疼爱', '弄坏'])}",
+            f"叫{role}，叫了就给你看",
+            f"{role}想看我穿{_pick(rng, ['丝袜', '女仆装', 'jk', '睡衣'])}吗",
+        ],
+    )
+
+
+_R2_MEMES = ["典", "孝", "急了", "绷不住了", "麻了", "赢麻了", "乐", "蚌埠住了"]
+_R2_GAMERS = ["菜狗", "演员", "下饭操作", "人机", "送分童子", "挂件", "坑货", "混子", "代练号"]
+
+
+def _game_rage(rng: random.Random) -> str:
+    """Mocking slang and game-chat abuse."""
+    meme, gamer, noun = _pick(rng, _R2_MEMES), _pick(rng, _R2_GAMERS), _mock_noun(rng)
+    return _pick(
+        rng,
+        [
+            f"{meme}，{_pick(rng, _FANDOMS)}又开始了",
+            f"队友全是{gamer}，一群{noun}",
+            f"这{gamer}是{noun}吧，我真服了",
+            f"{gamer}还敢开麦？{noun}闭嘴",
+            f"{meme}，你这种{noun}也配",
+            f"又遇到{gamer}，{_pick(rng, ['问候他全家', '真想顺着网线打他', '你妈的'])}",
+            f"说不过就{meme}，{noun}",
+            f"{gamer}一个，还在这装，{noun}",
+        ],
+    )
+
+
+_R2_SAFE_LOVE = [
+    "和男朋友在一起三年了，准备明年结婚", "妈妈今天给我打电话，让我多穿点", "老公下班给我带了奶茶",
+    "姐姐的腿摔伤了，在医院陪她", "想找个对象，一起吃饭看电影就好", "单身久了，周末只想睡觉",
+    "宝贝今天会叫爸爸了，好开心", "求推荐适合情侣的旅游地", "我长度量了一下，这条裤子短了",
+    "这件衣服尺寸偏大，建议拍小一码", "健身三个月，身材好多了", "白袜配小白鞋很好看",
+    "她的声音很好听，适合唱歌", "老司机们，新手上路有什么建议", "小兄弟我们一起去打球吧",
+    "主人出差了，猫咪在家等他", "叫妈妈过来吃饭", "哥哥带我去游乐园玩了一天",
+]  # fmt: skip
+
+
+def _clean_personal(rng: random.Random) -> str:
+    """Everyday talk about partners, family, bodies and clothes: no sex in it."""
+    text = _pick(rng, _R2_SAFE_LOVE)
+    if rng.random() < 0.4:
+        text += _pick(rng, ["", "～", "哈哈哈", "/害羞", "[爱心]", "，好幸福", "，有点累"])
+    return text
+
+
+_ROUND2: tuple[tuple[str, Callable[[random.Random], str], int], ...] = (
+    ("insult", _family_abuse, 1500),
+    ("insult", _flame, 2000),
+    ("fraud", _fraud_chat, 2500),
+    ("spam_ads", _black_market_chat, 2000),
+    ("gambling", _gambling_chat, 2000),
+    ("porn", _porn_chat, 2500),
+    ("porn", _porn_chat2, 2500),
+    ("porn", _porn_chat3, 2000),
+    ("insult", _game_rage, 1500),
+    ("fraud", _fraud_chat2, 1500),
+    ("", _instruction, 2500),
+    ("", _formal_clean, 2500),
+    ("", _clean_personal, 2000),
+    ("", _clean_reported, 3500),
+)
+
+
+def _second_round(seed: int, seen: set[str]) -> list[Example]:
+    """The second round's examples (own random stream), disguised like the first round's."""
+    rng = random.Random(seed + 2)  # noqa: S311 - reproducible data, not security
+    examples: list[Example] = []
+    for code, make, count in _ROUND2:
+        labels = (code,) if code else ()
+        for _ in range(count):
+            text = make(rng)
+            if code and rng.random() < 0.25:
+                text = _lookalikes(rng, text, rng.choice([0.2, 0.4]))
+            if code and rng.random() < 0.2:
+                text = _homophone_puns(rng, text, rng.choice([0.1, 0.2]))
+            text = _disguise(rng, text)
+            if text not in seen:
+                seen.add(text)
+                examples.append(Example(text, labels))
     return examples

@@ -27,6 +27,10 @@ HARM_LABELS: dict[str, str] = {
 # Codes the bench folds into its single abuse class 谩骂引战.
 ABUSE_CODES: frozenset[str] = frozenset({"insult", "hate", "bullying", "threat"})
 HARM_CLASSES: tuple[str, ...] = ("gambling", "porn", "insult", "fraud", "spam_ads", "clean")
+# The held-out part of ChineseHarm-bench train80: rows whose sha256(text) in hex starts with one
+# of these digits (6 of 16, about 38%). Fixed before the second round of tuning; error analysis
+# reads only the other rows (the dev part). See docs/guard.md, "Evaluation".
+HARM_HELDOUT_PREFIXES: frozenset[str] = frozenset("012345")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,21 @@ def read_harm(path: Path) -> list[Example]:
         code = HARM_LABELS[row["标签"]]
         examples.append(Example(row["文本"], (code,) if code else ()))
     return examples
+
+
+def harm_part(text: str) -> str:
+    """``"heldout"`` or ``"dev"``: the fixed, content-based split of ChineseHarm-bench train80."""
+    first = hashlib.sha256(text.encode("utf-8")).hexdigest()[0]
+    return "heldout" if first in HARM_HELDOUT_PREFIXES else "dev"
+
+
+def split_harm(examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
+    """``(dev, heldout)`` rows of ChineseHarm-bench, in their original order."""
+    dev: list[Example] = []
+    heldout: list[Example] = []
+    for example in examples:
+        (heldout if harm_part(example.text) == "heldout" else dev).append(example)
+    return dev, heldout
 
 
 def read_toxicn(path: Path) -> list[Example]:

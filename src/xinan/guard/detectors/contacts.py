@@ -15,6 +15,7 @@ import re
 
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import DIGIT_NOISE, Spans, make_finding
+from xinan.guard.detectors.topics import advert_code
 from xinan.guard.findings import Finding
 
 NAME = "contacts"
@@ -46,11 +47,16 @@ _PLAIN: dict[str, tuple[str, ...]] = {
     QQ: ("QQ号", "qq号", "QQ", "qq", "Qq"),
     TELEGRAM: ("telegram", "Telegram", "电报", "tg", "TG"),
     PHONE: ("电话", "手机号", "手机", "热线", "致电", "tel", "Tel", "TEL"),
-    GENERIC: ("加我", "私聊", "私信", "联系我", "找我"),
+    GENERIC: ("加我", "私聊", "私信", "联系我", "找我", "加"),
 }
 # Plain cues so common in ordinary talk (手机坏了, 电话费) that alone they mean nothing, even
 # for a minor.
-_SOFT = frozenset(_PLAIN[PHONE] + ("联系我", "找我", "QQ", "qq", "Qq", "微信", "tg", "TG"))
+_SOFT = frozenset(_PLAIN[PHONE] + ("联系我", "找我", "QQ", "qq", "Qq", "微信", "tg", "TG", "加"))
+# A bare 加 ("加 12345678") is a hand-off only with six digits or more, not inside a word that
+# means "increase" (增加, 参加, 追加 ...), and not before a unit (加100000元 is an amount).
+_BARE_ADD = "加"
+_ADD_WORDS = "增参更附追叠施外再倍添"
+_UNITS = frozenset("元块万千百个人次分%％岁斤米克天")
 
 _CHANNEL = {
     cue: channel for table in (_EVASIVE, _PLAIN) for channel, cues in table.items() for cue in cues
@@ -69,6 +75,8 @@ def _cue_pattern(cues: list[str]) -> str:
             body = "(?<![A-Za-z])" + body
         elif cue[0] in "+＋":
             body = "(?<![A-Za-z0-9])" + body  # "Ctrl+V" is a keyboard shortcut
+        elif cue == _BARE_ADD:
+            body = f"(?<![{_ADD_WORDS}])" + body
         parts.append(body)
     return "|".join(parts)
 
@@ -96,11 +104,8 @@ _BY_FIRST = {
 _PRECHECK = re.compile(f"[{re.escape(_FIRSTS)}]")
 # A WeChat internal id needs no cue.
 _WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}")
-# Money bait next to a hand-off makes it fraud (刷单 task scams, 杀猪盘 investment scams).
-_FRAUD = re.compile(
-    r"兼职|刷单|返利|返现|日结|日赚|贷款|借款|网贷|投资|理财|稳赚|回本|带你赚|赚钱|高收益|收益|"
-    r"退款|中奖|领奖|彩票|内幕|数字货币|(?i:usdt)|代开发票|套现|跑分"
-)
+# The code and score of a hand-off by what the text advertises (topics.advert_code).
+_HANDOFF_SCORES = {"fraud": ("fraud", 0.9), "gambling": ("gambling", 0.8), "porn": ("porn", 0.8)}
 _MIN_DIGITS = {PHONE: 7, WECHAT: 6, QQ: 5, TELEGRAM: 5, GENERIC: 5}
 
 
@@ -119,7 +124,9 @@ def detect(text: str, context: Context) -> list[Finding]:
         if match is None:
             continue
         channel = _CHANNEL[match["cue"]]
-        if _has_handle(match, channel):
+        if _has_handle(match, channel) and (
+            match["cue"] != _BARE_ADD or _bare_add_handle(text, match)
+        ):
             handoffs.append((pos, match.end(), channel))
             done = match.end()
         else:
@@ -134,12 +141,12 @@ def detect(text: str, context: Context) -> list[Finding]:
         )
     if not handoffs and not cues:
         return []
-    fraud = _FRAUD.search(text) is not None
-    findings = [_handoff(text, span, fraud, context) for span in handoffs]
+    topic = advert_code(text)
+    findings = [_handoff(text, span, topic, context) for span in handoffs]
     # "加我QQ 12345678": the cue 加我 leads into the hand-off that follows; one finding
     starts = sorted(start for start, _, _ in handoffs)
     cues = [span for span in cues if not _leads_into(span[1], starts)]
-    findings.extend(f for span in cues if (f := _cue_alone(text, span, fraud, context)))
+    findings.extend(f for span in cues if (f := _cue_alone(text, span, topic, context)))
     return sorted(findings, key=lambda f: f.start)
 
 
@@ -147,6 +154,14 @@ def _leads_into(end: int, starts: list[int]) -> bool:
     """Whether a hand-off starts within two characters after ``end``."""
     index = bisect.bisect_left(starts, end)
     return index < len(starts) and starts[index] - end <= 2
+
+
+def _bare_add_handle(text: str, match: re.Match[str]) -> bool:
+    """Whether 加 leads into a handle of six digits or more that is not an amount."""
+    digits: str | None = match["digits"]
+    if not digits or sum(c.isdecimal() for c in digits) < 6:
+        return False
+    return match.end() >= len(text) or text[match.end()] not in _UNITS
 
 
 def _has_handle(match: re.Match[str], channel: str) -> bool:
@@ -159,22 +174,26 @@ def _has_handle(match: re.Match[str], channel: str) -> bool:
     return handle is not None and any(c.isdigit() or c in "_-" for c in handle)
 
 
-def _handoff(text: str, span: tuple[int, int, str], fraud: bool, context: Context) -> Finding:
-    """A cue with a handle: spam, or fraud next to money bait; blocked for a minor."""
+def _handoff(text: str, span: tuple[int, int, str], topic: str | None, context: Context) -> Finding:
+    """A cue with a handle: spam, or what the text advertises; blocked for a minor.
+
+    Next to money bait a hand-off is fraud (0.9, block); in a gambling or sex advert it is
+    filed under that code (0.8, review); otherwise it is spam (0.7, review).
+    """
     start, end, channel = span
-    code, score = ("fraud", 0.9) if fraud else ("spam_ads", 0.7)
+    code, score = _HANDOFF_SCORES.get(topic or "", ("spam_ads", 0.7))
     if context.is_minor:
         score = 0.95  # CON-5: no one takes a minor off the platform
     return make_finding(NAME, code, text, start, end, channel, score)
 
 
 def _cue_alone(
-    text: str, span: tuple[int, int, str], fraud: bool, context: Context
+    text: str, span: tuple[int, int, str], topic: str | None, context: Context
 ) -> Finding | None:
     """A cue without a handle: evasive spellings always count, plain ones for minors."""
     start, end, cue = span
     if cue in _EVASIVE_CUES:
-        code, score = ("fraud", 0.65) if fraud else ("spam_ads", 0.55)
+        code, score = (topic, 0.65) if topic else ("spam_ads", 0.55)
         score = max(score, 0.7) if context.is_minor else score
         return make_finding(NAME, code, text, start, end, EVASIVE_CUE, score)
     if context.is_minor and cue not in _SOFT:

@@ -14,6 +14,7 @@ minor (CON-5) every external link is at least reviewed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from functools import lru_cache
@@ -22,6 +23,7 @@ from itertools import pairwise
 
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import make_finding
+from xinan.guard.detectors.topics import DELIVERY, GAMBLING, PORN
 from xinan.guard.findings import Finding
 
 NAME = "links"
@@ -75,7 +77,7 @@ SHORTENERS = frozenset(_SHORTENER_NAMES.split())
 # machine-made (see _looks_machine_made); an ordinary name such as shop.club passes.
 _CHEAP_TLD_NAMES = """
 top xyz vip cc icu buzz club shop site online cyou wang ink fun work ltd live life store bid
-win loan click cam pw tk ml ga cf gq
+win loan click cam pw tk ml ga cf gq asia
 """
 CHEAP_TLDS = frozenset(_CHEAP_TLD_NAMES.split())
 # Well-known registrable domains under those TLDs that must never count as throwaway, whatever
@@ -84,6 +86,7 @@ THROWAWAY_EXEMPT = frozenset({"abc.xyz"})
 _REPEATED_DIGIT = re.compile(r"(\d)\1")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _VOWELS = frozenset("aeiouy")
+_VOWELS_STRICT = frozenset("aeiou")
 
 _LABEL_CHARS = r"0-9A-Za-z\u00c0-\u024f\u0250-\u02af\u0370-\u052f\u0531-\u058f０-９Ａ-Ｚａ-ｚ\-"
 _LABEL_CHAR = re.compile(rf"[{_LABEL_CHARS}]")
@@ -94,7 +97,7 @@ _SPACE = r"[ \t\u3000]"
 # A plain dot, a dot between spaces, or a written-out dot: every form but the first is
 # obfuscation.
 _DOT = (
-    rf"(?:\.|{_SPACE}+\.{_SPACE}+|{_SPACE}*(?:[．。｡点點]|[\[(（【{{](?:\.|点|點|(?i:dot))[\])）】}}]"
+    rf"(?:\.|{_SPACE}+\.{_SPACE}+|{_SPACE}*(?:[．。｡点點典奌]|[\[(（【{{](?:\.|点|點|(?i:dot))[\])）】}}]"
     rf"|{_SPACE}(?i:dot){_SPACE}){_SPACE}*)"
 )
 _DOT_SPLIT = re.compile(_DOT)
@@ -108,18 +111,145 @@ _SCHEME = re.compile(rf"(?i:h[tx]{{2}}ps?|ftp){_SPACE}*[:：]{_SPACE}*[/／]{_SP
 # is followed by a letter, since top-level domains are letters ("3点30" is a time). This
 # precheck is all most comments cost; the host pattern runs only where it hits.
 _PRECHECK = re.compile(
-    rf"[0-9A-Za-z\u00c0-\u058f０-９Ａ-Ｚａ-ｚ](?:\.|{_SPACE}*(?:[．。｡点點]{_SPACE}*[A-Za-zＡ-Ｚａ-ｚ]"
+    rf"[0-9A-Za-z\u00c0-\u058f０-９Ａ-Ｚａ-ｚ](?:\.|{_SPACE}*(?:[．。｡点點典奌]{_SPACE}*[A-Za-zＡ-Ｚａ-ｚ]"
+    rf"|[\[(（【{{](?:[.点點]|[Dd][Oo][Tt])[\])）】}}])|{_SPACE}+(?:\.|[Dd][Oo][Tt]){_SPACE})"
+)
+# The same test on the text as received, where letters and digits may be styled (𝕥𝕠𝕡, ⓷):
+# the styled ranges are allowed around the dot, so a text that fails it needs no unstyling.
+_STYLED_CLASS = "\u2460-\u2793\U0001d400-\U0001f1ff"
+_PRECHECK_STYLED = re.compile(
+    rf"[0-9A-Za-z\u00c0-\u058f０-９Ａ-Ｚａ-ｚ{_STYLED_CLASS}](?:\.|{_SPACE}*(?:[．。｡点點典奌]{_SPACE}*"
+    rf"[A-Za-zＡ-Ｚａ-ｚ{_STYLED_CLASS}]"
     rf"|[\[(（【{{](?:[.点點]|[Dd][Oo][Tt])[\])）】}}])|{_SPACE}+(?:\.|[Dd][Oo][Tt]){_SPACE})"
 )
 # A bare dotted quad is a version number unless something says it is an address.
 _IP_CUE = re.compile(
     r"(?:访问|打开|登录|登陆|网址|地址|链接|连接|网站|官网|入口|(?i:ip|host|server))\W{0,3}$"
 )
+# Rules that mark a link as an advert's delivery, not as an attack on the reader: in a gambling
+# or sex advert these findings carry the advert's code. Deny-list, look-alike, punycode and
+# user-info links stay ``malicious_link`` (phishing).
+_ADVERT_RULES = frozenset({THROWAWAY, IP_HOST, SHORTENER, OBFUSCATED})
 _TRAILING = ".,;:!?)]}'\"。，"
+# Styled letters and digits that spammers write hosts in (⓷, 𝕥𝕠𝕡, 🅣🅞🅟, 🅅, ➑): each is read as
+# its one ASCII letter or digit, position for position, so offsets stay those of the text.
+_STYLED_RANGES = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
+# A cheap superset test (two ranges) decides whether a text needs the translation at all.
+_STYLED = re.compile("[\u2460-\u2793\U0001d400-\U0001f1ff]")
+# A Chinese name under a cheap TLD (钰蛇.top): no brand registers its Chinese name there. Found
+# from the dots of a text (most texts have none), then checked backwards and forwards.
+_HAN_LABEL = re.compile(r"[\u4e00-\u9fff]{1,6}$")
+_TLD_AFTER = re.compile(r"[A-Za-z]{2,6}(?![A-Za-z0-9])")
+
+
+def _styled_char(char: str) -> str:
+    """The ASCII letter or digit a styled character stands for, or the character itself."""
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) == 1 and folded.isascii() and folded.isalnum():
+        return folded
+    name = unicodedata.name(char, "")
+    for marker in (" LETTER ", " DIGIT "):
+        if marker in name:
+            word = name.rsplit(" ", 1)[-1]
+            if marker == " LETTER " and len(word) == 1 and word.isalpha():
+                return word.lower()
+            digit = unicodedata.digit(char, None)
+            if digit is not None:
+                return str(digit)
+    return char
+
+
+_STYLED_TABLE = {
+    code: folded
+    for low, high in _STYLED_RANGES
+    for code in range(low, high + 1)
+    if (folded := _styled_char(chr(code))) != chr(code)
+}
+
+
+def _unstyled(text: str) -> str:
+    """``text`` with styled letters and digits as ASCII; same length, same offsets."""
+    if _STYLED.search(text) is None:
+        return text
+    return text.translate(_STYLED_TABLE)
 
 
 def detect(text: str, context: Context) -> list[Finding]:
-    """Risky links in ``text``; allow-listed domains are silent, deny-listed ones block."""
+    """Risky links in ``text``; allow-listed domains are silent, deny-listed ones block.
+
+    A throwaway, IP, shortened or obfuscated link in a text that advertises gambling or sex
+    is filed under ``gambling`` or ``porn``: the link is how the advert is delivered.
+    """
+    original = text
+    findings: list[Finding] = []
+    if _PRECHECK_STYLED.search(text) is not None:
+        text = _unstyled(text)
+        findings = _links(text, original, context)
+    if "." in text or "．" in text:
+        findings.extend(_han_hosts(text, original, context, findings))
+    if findings:
+        topic = _advert_topic(text)
+        if topic:
+            findings = [_as_advert(f, topic) for f in findings]
+    return findings
+
+
+def _advert_topic(text: str) -> str | None:
+    """``gambling`` or ``porn`` when the text around a risky link advertises it."""
+    if GAMBLING.search(text):
+        return "gambling"
+    if PORN.search(text):
+        return "porn"
+    if DELIVERY.search(text):
+        return "gambling"
+    return None
+
+
+def _as_advert(finding: Finding, topic: str) -> Finding:
+    """A delivery link of an advert, filed under the advert's code (phishing rules stay)."""
+    if finding.term not in _ADVERT_RULES:
+        return finding
+    return dataclasses.replace(finding, code=topic)
+
+
+def _han_hosts(text: str, original: str, context: Context, found: list[Finding]) -> list[Finding]:
+    """Chinese names under a cheap TLD (钰蛇.top), not already inside a found link."""
+    results = []
+    allow = _domain_lists(context.allow_domains)
+    for dot in ".．":
+        pos = text.find(dot, 1)
+        while pos != -1:
+            tld = _TLD_AFTER.match(text, pos + 1)
+            label = _HAN_LABEL.search(text, max(0, pos - 7), pos) if tld else None
+            if tld and label and _han_host(text, label.start(), tld, found, allow):
+                results.append(
+                    make_finding(
+                        NAME, CODE, original, label.start(), tld.end(), THROWAWAY,
+                        _SCORES[THROWAWAY],
+                    )
+                )  # fmt: skip
+            pos = text.find(dot, pos + 1)
+    return results
+
+
+def _han_host(
+    text: str,
+    start: int,
+    tld: re.Match[str],
+    found: list[Finding],
+    allow: frozenset[str],
+) -> bool:
+    """Whether a Chinese label (from ``start``) and ``tld`` form a throwaway host to report."""
+    if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+        return False  # more than six Han characters: prose, not a name
+    if tld[0].lower() not in CHEAP_TLDS or any(f.start <= start < f.end for f in found):
+        return False
+    host = unicodedata.normalize("NFKC", text[start : tld.end()]).lower()
+    return _listed(host, allow, frozenset()) != "allow"
+
+
+def _links(text: str, original: str, context: Context) -> list[Finding]:
+    """The risky links of the unstyled ``text``; findings slice ``original``."""
     if _PRECHECK.search(text) is None:
         return []
     allow, deny = _domain_lists(context.allow_domains), _domain_lists(context.deny_domains)
@@ -145,15 +275,21 @@ def detect(text: str, context: Context) -> list[Finding]:
                 continue  # the domain of an e-mail address (personal_info's) or part of a name
             prefix_end = userinfo.start() + 3  # just after "://"
         scheme = _SCHEME.search(text, max(0, prefix_end - 24), prefix_end)
+        styled = original[match.start("host") : match.end("host")] != match["host"]
         rules = _rules(
-            text, match, scheme[0] if scheme else "", userinfo is not None, (allow, deny), context
+            text,
+            match,
+            scheme[0] if scheme else "",
+            (userinfo is not None, styled),
+            (allow, deny),
+            context,
         )
         if rules:
             begin = scheme.start() if scheme else prefix_end
             score = min(0.99, max(_SCORES[r] for r in rules) + 0.1 * (len(rules) > 1))
             term = max(rules, key=_SCORES.__getitem__)
             end = _strip_trailing(text, match)
-            findings.append(make_finding(NAME, CODE, text, begin, end, term, score))
+            findings.append(make_finding(NAME, CODE, original, begin, end, term, score))
     return findings
 
 
@@ -161,11 +297,16 @@ def _rules(
     text: str,
     match: re.Match[str],
     scheme: str,
-    has_userinfo: bool,
+    flags: tuple[bool, bool],
     lists: tuple[frozenset[str], frozenset[str]],
     context: Context,
 ) -> list[str]:
-    """The risk rules a link triggers; empty for a benign or allow-listed link."""
+    """The risk rules a link triggers; empty for a benign or allow-listed link.
+
+    ``flags``: whether the link has a user part (``http://a.com@b.com``), and whether its host
+    was written in styled letters or digits (𝕥𝕠𝕡, ⓷), which is obfuscation.
+    """
+    has_userinfo, styled = flags
     dots = _DOT_SPLIT.findall(match["host"])
     labels = [_fold(label) for label in _DOT_SPLIT.split(match["host"])]
     host = ".".join(labels)
@@ -191,7 +332,7 @@ def _rules(
     rules: list[str] = []
     if listed == "deny":
         rules.append(DENIED)
-    obfuscated = any(dot != "." for dot in dots) or host != match["host"].lower()
+    obfuscated = styled or any(dot != "." for dot in dots) or host != match["host"].lower()
     if obfuscated or "x" in scheme[:4].lower():
         rules.append(OBFUSCATED)
     if ip is not None:
@@ -229,7 +370,8 @@ def _looks_machine_made(label: str) -> bool:
     Digit-only: three digits or more and not a year (``888``, ``5566``; ``1.vip`` in a numbered
     list and ``2024.top`` pass). With letters: a repeated digit (``xx88``, ``a666``), digits and
     letters alternating with at least two digits (``k8k8``, ``w14nz``, ``a1b2c3``, but not
-    ``k8s`` or ``web3``), or digits making 60% of it. Letters only: four to eight letters with
+    ``k8s`` or ``web3``), consonants with two digits or more (``vyw96``), or digits making 60%
+    of it. Letters only: four to eight letters with
     no vowel (``bfjtx``). Anything else, such as ``report``, ``top10`` or ``data01``, passes.
     """
     chars = label.replace("-", "")
@@ -243,6 +385,8 @@ def _looks_machine_made(label: str) -> bool:
     if _REPEATED_DIGIT.search(chars):
         return True
     switches = sum(a.isdigit() != b.isdigit() for a, b in pairwise(chars))
+    if digits >= 2 and not _VOWELS_STRICT.intersection(chars):
+        return True  # consonants and digits only: vyw96, bx88
     return (switches >= 2 and digits >= 2) or digits >= 0.6 * len(chars)
 
 
