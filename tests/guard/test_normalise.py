@@ -35,60 +35,82 @@ def test_fold_evasion_form_folds_to_plain(text, folded):
     assert normaliser().fold(text) == folded
 
 
-def test_fold_cjk_digits_only_when_configured_maps_numerals():
+def test_fold_cjk_digits_only_when_configured_maps_numerals() -> None:
     assert normaliser().fold("壹一") == "壹一"
     assert normaliser(NormaliseOptions(cjk_digits=True)).fold("壹一七") == "117"
 
 
-def test_fold_step_switched_off_keeps_that_evasion():
+def test_fold_step_switched_off_keeps_that_evasion() -> None:
     options = NormaliseOptions.parse("-noise -collapse -t2s")
     assert normaliser(options).fold("賭。博博博") == "賭。博博博"
 
 
-def test_options_parse_unknown_step_raises():
+def test_options_parse_unknown_step_raises() -> None:
     with pytest.raises(ValueError, match="unknown normalisation step"):
         NormaliseOptions.parse("-nonsense")
 
 
-def test_options_spec_round_trips():
+def test_options_spec_round_trips() -> None:
     options = NormaliseOptions(collapse=False, cjk_digits=True)
     assert NormaliseOptions.parse(options.spec()) == options
 
 
-def test_with_map_expanding_character_maps_each_output_char():
+def test_with_map_expanding_character_maps_each_output_char() -> None:
     folded, starts, ends = normaliser().with_map("⑩赌")
     assert folded == "10赌"
     assert starts == [0, 0, 1]
     assert ends == [1, 1, 2]
 
 
-def test_with_map_collapsed_run_covers_whole_run():
+def test_with_map_collapsed_run_covers_whole_run() -> None:
     folded, starts, ends = normaliser().with_map("x赌赌赌赌博")
     assert folded == "x赌博"
     assert (starts[1], ends[1]) == (1, 5)
 
 
-def test_homophones_sound_view_reads_homophones_alike():
-    views = Homophones(["赌博"])
-    assert views.sound("堵博") == views.sound("赌博") == views.keys("赌博")[0]
-    assert len(views.sound("x堵博")) == 3
+def test_homophones_view_reads_homophones_alike_with_tones() -> None:
+    views = Homophones([("赌博", True)])
+    patterns = views.patterns("赌博", True)
+    assert patterns is not None
+    assert views.view("堵博") == views.view("赌博") in patterns  # dǔ-bó both
+    assert views.view("督博")[0] == " "  # dū is another tone
+    assert len(views.view("x堵博")) == 3
 
 
-def test_homophones_spelled_view_only_with_latin_letters():
-    views = Homophones(["赌博"])
-    assert views.spelled("赌博") is None
-    assert views.spelled("du博") == "dubo" == views.keys("赌博")[1]
-    assert views.spelled("du好") == "du "  # characters outside the terms' syllables blank out
+def test_homophones_toneless_term_accepts_any_tone() -> None:
+    views = Homophones([("赌博", False)])
+    patterns = views.patterns("赌博", False)
+    assert patterns is not None
+    assert views.view("督博") in patterns
+    assert views.view("读博") in patterns
 
 
-def test_homophones_keys_need_an_all_chinese_term():
-    assert Homophones(["傻b"]).keys("傻b") is None
+def test_homophones_latin_spellings_mix_with_characters() -> None:
+    views = Homophones([("赌博", True)])
+    patterns = views.patterns("赌博", True)
+    assert patterns is not None
+    assert "dubo" in patterns
+    assert views.view("du博") in patterns
+    assert views.view("du好") == "du "  # characters outside the terms' syllables blank out
 
 
-def test_homophones_spelled_map_points_to_source_characters():
-    source, first = Homophones(["赌博"]).spelled_map("赌x")
-    assert source == [0, 0, 1]
-    assert first == [0, 2, 3]
+def test_homophones_gate_passes_latin_and_candidate_pairs_only() -> None:
+    views = Homophones([("赌博", True)])
+    may_hear = views.gate(views.patterns("赌博", True) or [])
+    assert may_hear("来玩堵博")
+    assert may_hear("x")
+    assert not may_hear("今天天气很好")
+    assert not may_hear("督博")
+
+
+def test_homophones_patterns_need_an_all_chinese_term() -> None:
+    assert Homophones([("傻b", False)]).patterns("傻b", False) is None
+
+
+def test_homophones_too_many_readings_raise() -> None:
+    term = "赌博" * 8
+    with pytest.raises(ValueError, match="ways"):
+        Homophones([(term, False)]).patterns(term, False)
 
 
 _texts = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60) | st.text(

@@ -13,11 +13,12 @@ from __future__ import annotations
 from xinan.guard.context import Context, Thresholds
 from xinan.guard.engine import ENGINE_VERSION, Engine, TextTooLong, default_engine
 from xinan.guard.findings import Finding
-from xinan.guard.lexicon import Entry, Lexicon, LexiconError
+from xinan.guard.lexicon import CompiledLexicon, Entry, Lexicon, LexiconError, compile_lexicon
 from xinan.guard.verdict import Verdict
 
 __all__ = [
     "ENGINE_VERSION",
+    "CompiledLexicon",
     "Context",
     "Engine",
     "Entry",
@@ -27,5 +28,6 @@ __all__ = [
     "TextTooLong",
     "Thresholds",
     "Verdict",
+    "compile_lexicon",
     "default_engine",
 ]

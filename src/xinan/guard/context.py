@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xinan.guard.lexicon.matcher import CompiledLexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,10 @@ class Context:
     ``thresholds`` maps a category code to its :class:`Thresholds`; codes not listed use
     ``default_thresholds``. Minors (CON-5) get stricter thresholds and contact details and
     links are blocked rather than reviewed.
+
+    ``lexicons`` are checked in addition to the engine's own (a tenant's terms), each built
+    once with :func:`xinan.guard.compile_lexicon`; their names must differ from the
+    engine's lexicons and from each other. Their whitelist entries cancel their own hits only.
     """
 
     channel: str = "default"
@@ -29,3 +37,4 @@ class Context:
     thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
     allow_domains: frozenset[str] = frozenset()
     deny_domains: frozenset[str] = frozenset()
+    lexicons: tuple[CompiledLexicon, ...] = ()

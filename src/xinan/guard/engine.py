@@ -36,6 +36,7 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 Detector = Callable[[str, Context], list[Finding]]
+Finder = Callable[[str], list[Finding]]
 
 
 class ClassifierLike(Protocol):
@@ -160,9 +161,11 @@ class Engine:
 
     def lexicon_findings(self, text: str) -> list[Finding]:
         """Findings of the lexicons alone (the engine's lexicon path)."""
-        state = self._state  # one read: a concurrent reload cannot mix two states
+        groups = self._state.groups  # one read: a concurrent reload cannot mix two states
+        if len(groups) == 1:
+            return groups[0].find(text)
         found: list[Finding] = []
-        for group in state.groups:
+        for group in groups:
             found.extend(group.find(text))
         return found
 
@@ -177,8 +180,10 @@ class Engine:
             self._validate(text)
         state = self._state
         versions = self._versions_of(state)
+        finders: tuple[Finder, ...] = tuple(group.find for group in state.groups)
+        if context.lexicons:
+            finders += self._context_finders(context, versions)
         detectors = tuple(self.detectors.values())
-        finders = tuple(group.find for group in state.groups)
         found: list[list[Finding]] = []
         safe_texts: list[str | None] = []
         for text in texts:
@@ -197,6 +202,20 @@ class Engine:
         if self.classifier is not None:
             self._classify(texts, safe_texts, context, found)
         return [Verdict.decide(f, context, versions) for f in found]
+
+    @staticmethod
+    def _context_finders(context: Context, versions: dict[str, str]) -> tuple[Finder, ...]:
+        """The finders of the context's lexicons; adds their versions to ``versions``."""
+        finders: list[Finder] = []
+        for compiled in context.lexicons:
+            key = f"lexicon:{compiled.name}"
+            if key in versions:
+                raise LexiconError(
+                    "a context lexicon has the name of another lexicon", source=compiled.name
+                )
+            versions[key] = compiled.version
+            finders.append(compiled.find)
+        return tuple(finders)
 
     def _validate(self, text: object) -> None:
         if not isinstance(text, str):

@@ -8,18 +8,23 @@ and look-alike Latin letters (Ⓐ ⓐ ⒜ 𝐀 🅰, Cyrillic а), noise between
 tags) and runs of three or more identical characters.
 
 All per-character steps are folded into one translation table built once per set of
-options, so the hot path is a single ``str.translate`` (plus a cheap check for HTML tags
-and repeated characters). The offset map is worked out only for texts that hit
-(:meth:`Normaliser.with_map`), by a slower per-character pass that yields the same string.
+options. The hot path avoids even that one ``str.translate`` for the usual text: one regex
+over a character class finds whether anything but common punctuation needs folding, and the
+punctuation goes by ``str.replace`` (plus cheap checks for HTML tags and repeated
+characters). Offsets are worked out only for texts that hit (:meth:`Normaliser.offsets`,
+:meth:`Normaliser.with_map`).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import overload
 
 # Code points the table covers: the BMP, plus the supplementary blocks used for evasion
 # (mathematical alphanumerics, enclosed alphanumerics and emoji, tag characters and
@@ -56,6 +61,11 @@ _ASTRAL = "[\U00020000-\U0010ffff]"
 _SECOND_PASS = re.compile(rf"(.)\1\1|{_ASTRAL}", re.DOTALL)
 TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)
 _NEXT = (1).__add__
+# Characters of ordinary text that folding drops (punctuation and spaces), most frequent
+# first. A text whose other characters all fold to themselves is folded by removing these
+# with ``str.replace``, at a fraction of a translate's cost (docs/guard.md, Benchmark).
+_COMMON_DROPPED = "，。 、！？：；“”…～（）‘’,.!?:;~"
+_COMMON_FIRST = 6  # the first six are looked for one by one, the rest after one regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +195,41 @@ class Normaliser:
         self._html = options.html
         self._collapse = options.collapse
 
+    @functools.cached_property
+    def _quick(self) -> tuple[Callable[[str], object], tuple[str, ...]]:
+        """A search for BMP characters that do not fold to themselves, less the dropped
+        characters :data:`_COMMON_DROPPED` holds; and those characters."""
+        listed = self._listed
+        common = tuple(c for c in _COMMON_DROPPED if listed[ord(c)] is None)
+        other = [cp for cp in range(_BMP) if listed[cp] != chr(cp) and chr(cp) not in common]
+        return re.compile(_char_class(other)).search, common
+
+    @functools.cached_property
+    def _quick_tiers(self) -> tuple[tuple[str, ...], Callable[[str], object], tuple[str, ...]]:
+        """The common dropped characters split in two: the most frequent, each looked for
+        with ``in``; the rest, looked for one by one only when a regex finds one of them."""
+        _, common = self._quick
+        first, rest = common[:_COMMON_FIRST], common[_COMMON_FIRST:]
+        return first, re.compile(_char_class(sorted(map(ord, rest)))).search, rest
+
+    def _translate_bmp(self, text: str) -> str:
+        """``text.translate(self.listed)`` for a text without characters above the BMP
+        (others may come back unchanged: callers check), computed cheaply when ``text``
+        holds nothing but characters that fold to themselves and common punctuation: one
+        regex over a BMP character class, then ``str.replace`` per punctuation mark."""
+        unusual, _ = self._quick
+        if unusual(text) is not None:
+            return text.translate(self._listed)
+        first, has_rest, rest = self._quick_tiers
+        for ch in first:
+            if ch in text:
+                text = text.replace(ch, "")
+        if has_rest(text) is not None:
+            for ch in rest:
+                if ch in text:
+                    text = text.replace(ch, "")
+        return text
+
     def fold(self, text: str) -> str:
         """The normalised form of ``text`` (the hot path: one translate, rarely more)."""
         if self._html and "<" in text:
@@ -206,14 +251,18 @@ class Normaliser:
         """
         if self._html and "<" in text:
             text = _TAG.sub("", text)
-        out = text.translate(self._listed)
+        out = self._translate_bmp(text)
         data = out.encode(codec, "surrogatepass")
-        if len(data) != 2 * len(out) or TRIPLE.search(out):
-            # The same second pass as fold's: both steps are no-ops on a text that needs
-            # neither, so running them for any non-BMP character gives fold's result.
-            out = out.translate(self._astral)
+        if len(data) != 2 * len(out):
+            # fold's second pass (both steps are no-ops on a text that needs neither, so
+            # running them for any non-BMP character gives fold's result), after the whole
+            # table: _translate_bmp leaves characters above the BMP as they are.
+            out = text.translate(self._listed).translate(self._astral)
             if self._collapse:
                 out = _REPEAT.sub(r"\1", out)
+            data = out.encode(codec, "surrogatepass")
+        elif self._collapse and TRIPLE.search(out):  # all BMP: out is the table's result
+            out = _REPEAT.sub(r"\1", out)
             data = out.encode(codec, "surrogatepass")
         return out, data
 
@@ -272,6 +321,44 @@ class Normaliser:
             chars, starts, ends = _collapse(chars, starts, ends)
         return "".join(chars), starts, ends
 
+    def offsets(
+        self, text: str, stop: int | None = None, folded: str | None = None
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """``(starts, ends)`` of :meth:`with_map`, for indexing only; ``folded``, when the
+        caller has it, is :meth:`fold` (``text``).
+
+        For the usual text, which folding changes only by dropping characters (no tag, no
+        character above the BMP or expanding into several, no run to collapse), they are
+        worked out from the runs of dropped characters alone (one regex split) and each
+        index costs a bisect; other texts get :meth:`with_map`'s lists (``stop`` as there).
+        """
+        if not (self._html and "<" in text) and len(
+            text.encode("utf-16-le", "surrogatepass")
+        ) == 2 * len(text):
+            unusual, _ = self._quick
+            if folded is not None and unusual(text) is None:
+                # Only common marks dropped: nothing expanded, so a folded text as long as
+                # the kept characters collapsed no run either.
+                out = folded
+            else:
+                out = self._translate_bmp(text)
+                if self._collapse and TRIPLE.search(out):
+                    out = ""  # a run to collapse: not the usual text
+            # Kept and dropped runs alternate: kept, dropped, kept, ..., kept.
+            lengths = list(map(len, self._deleted_split(text)))
+            kept = lengths[0::2]
+            if out and sum(kept) == len(out):  # no character expanded or collapsed
+                at = list(itertools.accumulate(kept[:-1], initial=0))
+                shift = list(itertools.accumulate(lengths[1::2], initial=0))
+                return _Shifted(at, shift, 0), _Shifted(at, shift, 1)
+        _, starts, ends = self.with_map(text, stop)
+        return starts, ends
+
+    @functools.cached_property
+    def _deleted_split(self) -> Callable[[str], list[str]]:
+        """Splits a text into kept runs and (captured) runs of dropped BMP characters."""
+        return re.compile(f"({self._deleted_runs.pattern})").split
+
     def _map_simple(self, text: str) -> tuple[str, list[int], list[int]] | None:
         """:meth:`with_map` for the usual text, where no character expands into several."""
         out = text.translate(self._listed)
@@ -299,6 +386,37 @@ class Normaliser:
         """Runs of BMP characters the table drops (built on first use: a large class)."""
         bmp = sorted(ord(c) for c in self._deleted if c < "\U00010000")
         return re.compile(_char_class(bmp) + "+")
+
+
+class _Shifted(Sequence[int]):
+    """Folded index to original index when folding only dropped characters: index ``k``
+    moves right by the characters dropped before its kept run, plus ``extra`` (1 for the
+    ends)."""
+
+    __slots__ = ("_at", "_extra", "_shift")
+
+    def __init__(self, at: list[int], shift: list[int], extra: int) -> None:
+        # at[j]: the folded index where kept run j starts; shift[j]: characters dropped
+        # before it.
+        self._at = at
+        self._shift = shift
+        self._extra = extra
+
+    def __len__(self) -> int:  # pragma: no cover - the resolver only indexes
+        raise TypeError("offsets computed on demand have no length")
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice):  # pragma: no cover - the resolver only indexes
+            raise TypeError("offsets computed on demand take single indexes")
+        if index < 0:
+            raise IndexError(index)
+        return index + self._shift[bisect.bisect_right(self._at, index) - 1] + self._extra
 
 
 def _tag_spans(text: str) -> list[tuple[int, int]]:
@@ -335,17 +453,41 @@ def normaliser(options: NormaliseOptions = NormaliseOptions()) -> Normaliser:  #
     return Normaliser(options)
 
 
+# pypinyin writes tones as combining marks once decomposed (NFD); no mark is the neutral tone.
+_TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
+# Above this many view patterns for one pinyin term, compiling it fails (a long toneless term
+# multiplies the tones and the Latin spellings of every syllable).
+MAX_PINYIN_PATTERNS = 10_000
+
+
+def _syllable(reading: str) -> tuple[str, str]:
+    """A pypinyin reading as ``(toneless, toned)`` Latin, ü as ``v``: ``dǔ`` -> ``du``, ``du3``."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    tone = next((_TONE_MARKS[c] for c in decomposed if c in _TONE_MARKS), "5")
+    plain = "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
+    return plain, plain + tone
+
+
 @functools.cache
-def pinyin_table() -> dict[int, str]:
-    """Each Chinese character's first toneless reading in pypinyin's data (ü as ``v``)."""
+def pinyin_readings() -> dict[int, tuple[tuple[str, str], ...]]:
+    """Each Chinese character's readings in pypinyin's data, most common first, as
+    ``(toneless, toned)`` pairs (:func:`_syllable`)."""
     from pypinyin.pinyin_dict import pinyin_dict  # loaded only when needed
 
-    table: dict[int, str] = {}
-    for cp, readings in pinyin_dict.items():
-        first = readings.split(",")[0]
-        plain = unicodedata.normalize("NFKD", first.replace("ü", "v"))
-        table[cp] = "".join(c for c in plain if c.isascii() and c.isalpha())
-    return table
+    return {
+        cp: tuple(dict.fromkeys(_syllable(r) for r in readings.split(",") if r))
+        for cp, readings in pinyin_dict.items()
+    }
+
+
+@functools.cache
+def _tone_forms() -> dict[str, list[str]]:
+    """Each toneless syllable's toned forms in pypinyin's data (``du``: ``du1`` ... ``du4``)."""
+    tones: dict[str, set[str]] = {}
+    for pairs in pinyin_readings().values():
+        for plain, toned in pairs:
+            tones.setdefault(plain, set()).add(toned)
+    return {plain: sorted(forms) for plain, forms in tones.items()}
 
 
 _BMP = 0x10000
@@ -369,90 +511,100 @@ def _char_class(cps: list[int]) -> str:
 
 
 class Homophones:
-    """Pinyin views of folded text, for the terms marked ``pinyin``.
+    """The pinyin view of folded text, for the terms marked ``pinyin`` (or ``tones``).
 
-    Two views, both built with one list-based ``str.translate``:
-
-    - *sound*: every Chinese character whose reading occurs in a term becomes one private-use
-      character standing for that syllable; everything else becomes a space. The view has
-      the folded text's length (offsets carry over), so 堵博 and 赌博 read the same.
-    - *spelled*: the same characters become their pinyin letters and ASCII letters stay, so
-      ``dubo`` and ``du博`` read like 赌博. Built only for texts holding Latin letters.
+    The view has the folded text's length (offsets carry over) and is built with one
+    list-based ``str.translate``: a Chinese character with a reading some term needs becomes
+    one private-use character standing for that syllable *with its tone*, ASCII letters stay
+    as they are, everything else becomes a space. A term then stands for the view patterns
+    that spell each of its syllables either as such a character or in toneless Latin, so
+    ``赌博``, ``堵博`` (same tones), ``dubo`` and ``du博`` read alike. A term marked ``tones``
+    accepts only characters of its own tones (督博 reads dū-bó, not dǔ-bó); a term marked only
+    ``pinyin`` accepts any tone of its syllables. A character with several readings takes the
+    first one some term needs. A term's own syllables are its characters' first readings.
     """
 
-    def __init__(self, keys: Iterable[str]) -> None:
-        readings = pinyin_table()
-        syllables = sorted({readings[ord(c)] for key in keys for c in key if ord(c) in readings})
-        ids = {syllable: chr(0xE000 + n) for n, syllable in enumerate(syllables)}
-        sound = [" "] * _BMP
-        spelled = [" "] * _BMP
-        for cp, syllable in readings.items():
-            if cp < _BMP and syllable in ids:
-                sound[cp] = ids[syllable]
-                spelled[cp] = syllable
-        for letter in "abcdefghijklmnopqrstuvwxyz":
-            spelled[ord(letter)] = letter
+    def __init__(self, terms: Iterable[tuple[str, bool]]) -> None:
+        readings = pinyin_readings()
         self._readings = readings
-        self._sound = sound
-        self._spelled = spelled
+        self._tones = _tone_forms()
+        needed: set[str] = set()
+        for term, exact in terms:
+            for options in self._syllables(term, exact) or ():
+                needed.update(options[1:])
+        self._ids = {syllable: chr(0xE000 + n) for n, syllable in enumerate(sorted(needed))}
+        table = [" "] * _BMP
+        for cp, pairs in readings.items():
+            if cp < _BMP:
+                found = next((t for _, t in pairs if t in self._ids), None)
+                if found is not None:
+                    table[cp] = self._ids[found]
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            table[ord(letter)] = letter
+        self._table = table
 
-    def gate(self, sound_keys: Iterable[str]) -> Callable[[str], bool] | None:
-        """A quick test on *folded* text: ``False`` means no sound key can match in it.
-
-        A sound key of two or more syllables needs two neighbours whose readings start it.
-        One regex over two character classes (any first syllable, any second one) finds
-        the candidate places, each is then read exactly; texts with no candidate (most)
-        skip the sound view. ``None`` (take the view always) when a key has one syllable.
-        """
-        keys = list(sound_keys)
-        if not keys or any(len(key) < 2 for key in keys):
+    def _syllables(self, term: str, toned: bool) -> list[list[str]] | None:
+        """Per character of ``term``: its toneless Latin syllable, then the toned syllables
+        it accepts; ``None`` unless every character is Chinese with a reading."""
+        if not term or any(ord(c) not in self._readings for c in term):
             return None
+        result = []
+        for c in term:
+            plain, exact = self._readings[ord(c)][0]
+            result.append([plain, *([exact] if toned else self._tones[plain])])
+        return result
+
+    def patterns(self, term: str, toned: bool) -> list[str] | None:
+        """The view patterns a folded ``term`` stands for; ``None`` unless it is all Chinese.
+
+        Raises ValueError above :data:`MAX_PINYIN_PATTERNS` patterns.
+        """
+        syllables = self._syllables(term, toned)
+        if syllables is None:
+            return None
+        choices = [[options[0], *(self._ids[t] for t in options[1:])] for options in syllables]
+        count = 1
+        for options in choices:
+            count *= len(options)
+        if count > MAX_PINYIN_PATTERNS:
+            raise ValueError(f"{term!r} reads in {count} ways; the limit is {MAX_PINYIN_PATTERNS}")
+        return ["".join(parts) for parts in itertools.product(*choices)]
+
+    def view(self, folded: str) -> str:
+        """The pinyin view of ``folded`` (same length)."""
+        return folded.translate(self._table)
+
+    def gate(self, patterns: Iterable[str]) -> Callable[[str], bool]:
+        """A quick test on *folded* text: ``False`` means no view pattern can match in it.
+
+        A text with an ASCII letter may hold a Latin spelling: always ``True``. Otherwise a
+        pattern of two or more view characters needs two neighbours that read its first
+        two syllables: one regex over two character classes finds the candidate places,
+        each is then read exactly; texts with no candidate (most) skip the view. With a
+        pattern of one Chinese character, always ``True``.
+        """
+        chinese = [p for p in patterns if not _LATIN.search(p)]
+        if any(len(p) < 2 for p in chinese):
+            return lambda folded: True
         members: dict[str, list[int]] = {}
-        for cp, sid in enumerate(self._sound):
-            if sid != " ":
+        for cp, sid in enumerate(self._table):
+            if sid >= "\ue000":
                 members.setdefault(sid, []).append(cp)
-        firsts = sorted({cp for key in keys for cp in members.get(key[0], [])})
-        seconds = sorted({cp for key in keys for cp in members.get(key[1], [])})
+        firsts = sorted({cp for p in chinese for cp in members.get(p[0], [])})
+        seconds = sorted({cp for p in chinese for cp in members.get(p[1], [])})
         # A lookahead, so overlapping candidates (XYZ with XY and YZ) are all seen.
         candidates = re.compile(f"(?={_char_class(firsts)}{_char_class(seconds)})").finditer
-        starts = frozenset(key[:2] for key in keys)
-        sound = self._sound
+        starts = frozenset(p[:2] for p in chinese)
+        table = self._table
+        latin = _LATIN.search
 
         def may_hear(folded: str) -> bool:
-            return any(
-                folded[found.start() : found.start() + 2].translate(sound) in starts
+            return latin(folded) is not None or any(
+                folded[found.start() : found.start() + 2].translate(table) in starts
                 for found in candidates(folded)
             )
 
         return may_hear
-
-    def keys(self, folded_term: str) -> tuple[str, str] | None:
-        """The sound and spelled keys of a folded term; ``None`` unless all of it is Chinese."""
-        if not folded_term or any(ord(c) not in self._readings for c in folded_term):
-            return None
-        return folded_term.translate(self._sound), folded_term.translate(self._spelled)
-
-    def sound(self, folded: str) -> str:
-        """The sound view (same length as ``folded``)."""
-        return folded.translate(self._sound)
-
-    def spelled(self, folded: str) -> str | None:
-        """The spelled view, or ``None`` when ``folded`` has no Latin letter to read."""
-        return folded.translate(self._spelled) if _LATIN.search(folded) else None
-
-    def spelled_map(self, folded: str) -> tuple[list[int], list[int]]:
-        """For each spelled character, the folded index it came from; and for each folded
-        character the index of its first spelled character (plus the end)."""
-        table = self._spelled
-        source: list[int] = []
-        first: list[int] = []
-        for index, ch in enumerate(folded):
-            first.append(len(source))
-            cp = ord(ch)
-            width = len(table[cp]) if cp < _BMP else 1
-            source.extend([index] * width)
-        first.append(len(source))
-        return source, first
 
 
 def is_word_char(ch: str) -> bool:

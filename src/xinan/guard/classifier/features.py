@@ -186,19 +186,33 @@ class NgramIndex:
             slots[pending] = (slots[pending] + 1) & self._mask
 
     def _slots(self, keys: Int64Array) -> Int64Array:
-        hashed = (keys.astype(np.uint64) * _HASH) >> self._shift
-        return hashed.astype(np.int64)
+        # Keys are never negative: viewing them as unsigned copies nothing.
+        unsigned = np.ascontiguousarray(keys, dtype=np.int64).view(np.uint64)
+        hashed: npt.NDArray[np.uint64] = (unsigned * _HASH) >> self._shift
+        return hashed.view(np.int64)
+
+    @functools.cached_property
+    def _pairs(self) -> npt.NDArray[np.complex128]:
+        """Each slot's key and id side by side, so one probe reads one cache line (viewed
+        as one 16-byte item: numpy gathers those as fast as plain integers)."""
+        pairs = np.stack([self._keys, self._ids.astype(np.int64)], axis=1)
+        return np.ascontiguousarray(pairs).view(np.complex128).ravel()
 
     def lookup(self, keys: Int64Array) -> Int64Array:
         """The vocabulary id of each key, or -1 where the key is not in the vocabulary."""
-        result = np.full(keys.shape[0], -1, dtype=np.int64)
-        pending = np.arange(keys.shape[0], dtype=np.int64)
         slots = self._slots(keys)
+        # The first probe, for every key at once (at most one third full: most end here).
+        pairs = self._pairs.take(slots).view(np.int64).reshape(-1, 2)
+        stored = pairs[:, 0]
+        hit = stored == keys
+        result = np.where(hit, pairs[:, 1], -1)
+        # Probe on only where the slot holds another key; an empty slot means absent.
+        pending = np.flatnonzero(~hit & (stored != -1))
+        slots = (slots[pending] + 1) & self._mask
         while pending.shape[0]:
             stored = self._keys[slots]
             hit = stored == keys[pending]
             result[pending[hit]] = self._ids[slots[hit]]
-            # Probe on only where the slot holds another key; an empty slot means absent.
             go_on = ~hit & (stored != -1)
             pending = pending[go_on]
             slots = (slots[go_on] + 1) & self._mask

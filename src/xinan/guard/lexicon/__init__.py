@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinan.guard.lexicon.matcher import CompiledGroup
+from xinan.guard.lexicon.matcher import CompiledGroup, CompiledLexicon, compile_lexicon
 from xinan.guard.lexicon.model import (
     Entry,
     Lexicon,
@@ -18,9 +18,11 @@ from xinan.guard.lexicon.model import (
 
 __all__ = [
     "CompiledGroup",
+    "CompiledLexicon",
     "Entry",
     "Lexicon",
     "LexiconError",
+    "compile_lexicon",
     "dump_csv",
     "dump_text",
     "load",

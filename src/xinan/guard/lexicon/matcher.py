@@ -1,9 +1,9 @@
 """Lexicons compiled into Aho-Corasick automata (ahocorasick-rs) and matched against text.
 
 All lexicons that share normalisation options are compiled together, so a text is folded
-once and scanned once per group however many lexicons there are. A clean text costs one
-``str.translate`` and one automaton scan; offsets, whitelist spans, word boundaries, rules and
-pinyin readings are worked out only when something hits.
+once and scanned once per group however many lexicons there are. A clean text costs one fold
+(:meth:`Normaliser.fold_utf16`) and one automaton scan; offsets, whitelist spans, word
+boundaries, rules and pinyin readings are worked out only when something hits.
 """
 
 from __future__ import annotations
@@ -22,9 +22,15 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from xinan.guard.findings import Finding
-from xinan.guard.lexicon.model import MAX_PARTS, WILDCARD_MAX, Entry, Lexicon, LexiconError
+from xinan.guard.lexicon.model import (
+    MAX_PARTS,
+    WILDCARD_MAX,
+    Entry,
+    Lexicon,
+    LexiconError,
+    parse_csv,
+)
 from xinan.guard.normalise import (
-    TRIPLE,
     Homophones,
     NormaliseOptions,
     is_word_char,
@@ -68,10 +74,10 @@ _SEPARATOR = "\uffff"
 # Characters that make a term something other than a plain one (rules, wildcards, tags).
 _SPECIAL = "&*?<"
 _TERM = operator.attrgetter("term")
+_PINYIN = frozenset({"pinyin", "tones"})
 _SEVERITY = operator.attrgetter("severity")
 _HAS_OPTIONS = operator.attrgetter("options")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_has_triple = TRIPLE.search
 
 
 class CompiledGroup:
@@ -99,30 +105,46 @@ class CompiledGroup:
         for lexicon in lexicons:
             self._add_lexicon(lexicon, marked)
         self.patterns = list(self._index)
-        # UTF-16-LE scans a little faster; UTF-16-BE (high byte first, so a node's
-        # children are few) builds a large automaton about a third faster.
-        self.codec = "utf-16-be" if len(self.patterns) > LARGE_LEXICON else "utf-16-le"
-        self.automaton = _automaton(self.patterns, self.codec)
-        self.homophones = Homophones(key for key, _ in marked)
-        sound: dict[str, list[_Use]] = defaultdict(list)
-        spelled: dict[str, list[_Use]] = defaultdict(list)
+        # Terms marked pinyin (or tones) also match through the pinyin view: each stands
+        # for the view patterns that spell it (Homophones).
+        self.homophones = (
+            Homophones((key, "tones" in use.entry.options) for key, use in marked)
+            if marked
+            else None
+        )
+        heard: dict[str, list[_Use]] = defaultdict(list)
         for key, use in marked:
-            keys = self.homophones.keys(key)
-            if keys is not None:
-                sound[keys[0]].append(use)
-                spelled[keys[1]].append(use)
-        self.sound_uses = [tuple(uses) for uses in sound.values()]
-        self.spelled_uses = [tuple(uses) for uses in spelled.values()]
-        self.sound_keys = list(sound)
-        self.sound = _automaton(self.sound_keys, "utf-16-le")
-        self.spelled = _automaton(list(spelled), None)
-        # A sound hit needs two neighbours with the readings a key starts with (or one
-        # character for a one-character key); a text without such a pair skips the view.
-        self._sound_gate = self.homophones.gate(self.sound_keys) if self.sound is not None else None
+            assert self.homophones is not None  # noqa: S101  # built when anything is marked
+            try:
+                patterns = self.homophones.patterns(key, "tones" in use.entry.options)
+            except ValueError as exc:
+                raise LexiconError(str(exc), source=use.lexicon) from exc
+            for pattern in patterns or ():
+                heard[pattern].append(use)
+        self.heard_uses = [tuple(uses) for uses in heard.values()]
+        self.heard_patterns = list(heard)
+        self.sound = _automaton(self.heard_patterns, "utf-16-le")
+        # Most texts cannot hold a view pattern (no Latin letter, no two neighbours that read
+        # a pattern's first syllables) and skip the view.
+        self._may_hear = (
+            self.homophones.gate(self.heard_patterns)
+            if self.homophones is not None and self.sound is not None
+            else None
+        )
+        # UTF-16-LE scans a little faster; UTF-16-BE (high byte first, so a node's
+        # children are few) builds a large automaton faster.
+        self.codec = "utf-16-be" if len(self.patterns) > LARGE_LEXICON else "utf-16-le"
+        # The automaton numbers the patterns in their sorted byte order (see _sorted_automaton);
+        # _hits turns its numbers into pattern ids.
+        self.automaton, self._sorted = _sorted_automaton(self.patterns, self.codec)
+        # The pattern id of each automaton number, worked out ahead for all but large
+        # lexicons (for those, on each hit: a million lookups would cost half a second).
+        self._ids: list[int] | None = None
+        if len(self.patterns) <= LARGE_LEXICON:
+            codec, index = self.codec, self._index
+            self._ids = [index[p.decode(codec, "surrogatepass")] for p in self._sorted]
         # Bound once: the hot path calls these for every text.
-        self._fold = functools.partial(self.normaliser.fold_utf16, codec=self.codec)
-        self._listed = self.normaliser.listed
-        self._html = options.html
+        self._fold16 = self.normaliser.fold_utf16
         self._scan = self.automaton.find_matches_as_indexes if self.automaton else None
 
     def _slot(self, key: str) -> int:
@@ -219,7 +241,7 @@ class CompiledGroup:
             return
         use = _Use(Role.TERM, lexicon, entry)
         self.uses_of(index).append(use)
-        if "pinyin" in entry.options:
+        if entry.options & _PINYIN:
             marked.append((key, use))
 
     def _add_rule(self, lexicon: str, entry: Entry) -> None:
@@ -245,16 +267,8 @@ class CompiledGroup:
 
     def find(self, text: str) -> list[Finding]:
         """The lexicon findings in ``text`` (offsets into ``text`` as given)."""
-        # Normaliser.fold_utf16 inlined for the usual text (no tag, nothing above the BMP,
-        # no run of three), which it would return unchanged; anything else goes through it.
-        if self._html and "<" in text:
-            folded, data = self._fold(text)
-        else:
-            folded = text.translate(self._listed)
-            data = folded.encode(self.codec, "surrogatepass")
-            if len(data) != 2 * len(folded) or _has_triple(folded):
-                folded, data = self._fold(text)
-        hits = _char_hits(folded, data, self._scan(data, True)) if self._scan is not None else []
+        folded, data = self._fold16(text, self.codec)
+        hits = self._hits(folded, data) if self._scan is not None else []
         if self.sound is None:  # no pinyin terms: the common, cheapest case
             return _Resolver(self, text, folded, hits, []).run() if hits else []
         heard = self._heard(folded)
@@ -262,36 +276,111 @@ class CompiledGroup:
             return []
         return _Resolver(self, text, folded, hits, heard).run()
 
-    def _heard(self, folded: str) -> list[tuple[tuple[_Use, ...], int, int]]:
-        """Hits of the sound and spelled views (folded spans)."""
-        heard: list[tuple[tuple[_Use, ...], int, int]] = []
-        assert self.sound is not None  # noqa: S101  # checked by the caller
-        gate = self._sound_gate
-        if gate is None or gate(folded):
-            view = self.homophones.sound(folded)
-            data = view.encode("utf-16-le", "surrogatepass")  # as the sound automaton
-            found = _char_hits(view, data, self.sound.find_matches_as_indexes(data, True))
-            heard.extend((self.sound_uses[i], s, e) for i, s, e in found)
-        if self.spelled is not None:
-            spelled = self.homophones.spelled(folded)
-            if spelled is not None:
-                found = self.spelled.find_matches_as_indexes(spelled, True)
-                heard.extend(self._spelled_spans(folded, found))
-        return heard
-
-    def _spelled_spans(
-        self, folded: str, found: list[tuple[int, int, int]]
-    ) -> list[tuple[tuple[_Use, ...], int, int]]:
-        """Spelled-view hits as folded spans, kept only where they cover whole characters."""
+    def _hits(self, folded: str, data: bytes) -> list[tuple[int, int, int]]:
+        """The main automaton's matches on ``folded`` (``data``: it encoded), as
+        ``(pattern id, start, end)`` in characters of ``folded``."""
+        assert self._scan is not None  # noqa: S101  # checked by the caller
+        found: list[tuple[int, int, int]] = self._scan(data, True)
         if not found:
+            return found
+        ids = self._ids
+        if ids is not None:
+            return [(ids[i], start, end) for i, start, end in _char_hits(folded, data, found)]
+        index, codec, ordered = self._index, self.codec, self._sorted
+        return [
+            (index[ordered[i].decode(codec, "surrogatepass")], start, end)
+            for i, start, end in _char_hits(folded, data, found)
+        ]
+
+    def _heard(self, folded: str) -> list[tuple[tuple[_Use, ...], int, int]]:
+        """Hits of the pinyin view (folded spans: the view has the folded text's length)."""
+        assert self.sound is not None  # noqa: S101  # checked by the caller
+        assert self.homophones is not None  # noqa: S101  # built with self.sound
+        if self._may_hear is not None and not self._may_hear(folded):
             return []
-        source, first = self.homophones.spelled_map(folded)
-        spans = []
-        for index, start, end in found:
-            begin, last = source[start], source[end - 1]
-            if first[begin] == start and first[last + 1] == end:
-                spans.append((self.spelled_uses[index], begin, last + 1))
-        return spans
+        view = self.homophones.view(folded)
+        data = view.encode("utf-16-le", "surrogatepass")  # as the view's automaton
+        found = _char_hits(view, data, self.sound.find_matches_as_indexes(data, True))
+        uses = self.heard_uses
+        return [(uses[i], start, end) for i, start, end in found]
+
+
+class CompiledLexicon:
+    """One lexicon compiled on its own, to pass per call in ``Context.lexicons``.
+
+    Build it once with :func:`compile_lexicon` and reuse it for many checks (a platform
+    caches one per tenant and version): compiling costs about as much as the lexicon's size,
+    checking with it costs one more scan per text. ``version`` is what verdicts report under
+    ``versions["lexicon:<name>"]``; it defaults to the lexicon's content hash.
+    """
+
+    __slots__ = ("group", "lexicon", "version")
+
+    def __init__(self, lexicon: Lexicon, *, version: str | None = None) -> None:
+        self.lexicon = lexicon
+        self.version = version or lexicon.version
+        self.group = CompiledGroup([lexicon], lexicon.normalise)
+
+    @property
+    def name(self) -> str:
+        """The lexicon's name; findings name it as detector ``lexicon:<name>``."""
+        return self.lexicon.name
+
+    def find(self, text: str) -> list[Finding]:
+        """This lexicon's findings in ``text`` (offsets into ``text`` as given)."""
+        return self.group.find(text)
+
+    def __repr__(self) -> str:
+        return f"CompiledLexicon({self.name!r}, version={self.version!r})"
+
+
+def compile_lexicon(
+    source: str | Lexicon, *, name: str = "", version: str | None = None
+) -> CompiledLexicon:
+    """Compile a lexicon once, for ``Context(lexicons=(...))``.
+
+    ``source`` is CSV text in the format of :func:`~xinan.guard.lexicon.parse_csv` (then
+    ``name`` is required) or a :class:`Lexicon` (``name``, if given, must equal its name).
+    Raises :class:`LexiconError` naming the first bad line or term.
+    """
+    if isinstance(source, Lexicon):
+        if name and name != source.name:
+            raise LexiconError(f"name {name!r} differs from the lexicon's", source=source.name)
+        lexicon = source
+    else:
+        if not name:
+            raise LexiconError("a lexicon compiled from CSV text needs a name")
+        lexicon = parse_csv(source, name=name)
+    return CompiledLexicon(lexicon, version=version)
+
+
+def _sorted_automaton(patterns: list[str], codec: str) -> tuple[Any, list[bytes]]:
+    """A byte automaton over ``patterns`` encoded with ``codec``, given to it sorted; and the
+    encoded patterns in that order (the automaton's pattern ``i`` is ``ordered[i]``).
+
+    The automaton's trie is built by inserting one pattern after the other: in sorted order
+    each insertion walks the nodes the previous one just touched, which builds a 1M-term
+    automaton about four times faster than the lexicon's order (docs/guard.md).
+    """
+    if not patterns:
+        return None, []
+    ordered = sorted(_encoded(patterns, codec))
+    kind = ahocorasick_rs.Implementation.NoncontiguousNFA if len(patterns) > LARGE_LEXICON else None
+    return ahocorasick_rs.BytesAhoCorasick(ordered, implementation=kind), ordered
+
+
+def _encoded(patterns: list[str], codec: str) -> list[bytes]:
+    """``patterns`` encoded with ``codec`` (UTF-16), by one encode and one split.
+
+    A pattern holding the separator, or a separator's bytes formed across two characters,
+    changes the count, and then each is encoded alone.
+    """
+    encoded = (
+        _SEPARATOR.join(patterns).encode(codec, "surrogatepass").split(_SEPARATOR.encode(codec))
+    )
+    if len(encoded) != len(patterns):
+        encoded = [p.encode(codec, "surrogatepass") for p in patterns]
+    return encoded
 
 
 def _automaton(patterns: list[str], codec: str | None) -> Any:
@@ -306,14 +395,7 @@ def _automaton(patterns: list[str], codec: str | None) -> Any:
     kind = ahocorasick_rs.Implementation.NoncontiguousNFA if len(patterns) > LARGE_LEXICON else None
     if codec is None:
         return ahocorasick_rs.AhoCorasick(patterns, implementation=kind)
-    # One encode and one split; a pattern holding the separator, or a separator's bytes
-    # formed across two characters, changes the count, and then each is encoded alone.
-    encoded = (
-        _SEPARATOR.join(patterns).encode(codec, "surrogatepass").split(_SEPARATOR.encode(codec))
-    )
-    if len(encoded) != len(patterns):
-        encoded = [p.encode(codec, "surrogatepass") for p in patterns]
-    return ahocorasick_rs.BytesAhoCorasick(encoded, implementation=kind)
+    return ahocorasick_rs.BytesAhoCorasick(_encoded(patterns, codec), implementation=kind)
 
 
 def _char_hits(
@@ -370,7 +452,7 @@ class _Resolver:
         # Wildcards may reach past their anchor, and rules may be anywhere: map it all then.
         needs_all, allow_ids = group.needs_all, group.allow_ids
         full = bool(needs_all) and any(i in needs_all for i, _, _ in hits)
-        _, self.starts, self.ends = group.normaliser.with_map(text, None if full else last)
+        self.starts, self.ends = group.normaliser.offsets(text, None if full else last, folded)
         self.allowed = [(s, e) for i, s, e in hits if i in allow_ids] if allow_ids else []
         self.findings: dict[tuple[str, str, int, int], Finding] = {}
 
@@ -434,14 +516,14 @@ class _Resolver:
         if found is not None and found.score >= score:
             return
         self.findings[key] = Finding(
-            detector=_detector_name(lexicon),
-            code=entry.code,
-            start=begin,
-            end=finish,
-            text=self.text[begin:finish],
-            term=entry.term,
-            score=score,
-            severity=severity,
+            _detector_name(lexicon),
+            entry.code,
+            begin,
+            finish,
+            self.text[begin:finish],
+            entry.term,
+            score,
+            severity,
         )
 
     def _wildcard(self, wildcard: _Wildcard) -> None:

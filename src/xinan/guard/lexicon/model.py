@@ -30,7 +30,7 @@ from xinan.guard.taxonomy import ALL_CODES
 
 EntrySeverity = Literal["block", "review", "allow"]
 SEVERITIES: tuple[EntrySeverity, ...] = ("block", "review", "allow")
-OPTIONS = frozenset({"pinyin", "single"})
+OPTIONS = frozenset({"pinyin", "single", "tones"})
 WILDCARD_MAX = 8
 MAX_PARTS = 4
 
@@ -104,7 +104,7 @@ class Lexicon:
             "by_severity": dict(sorted(Counter(e.severity for e in self.entries).items())),
             "by_code": dict(sorted(Counter(e.code for e in self.entries).items())),
             "by_kind": dict(sorted(Counter(e.kind for e in self.entries).items())),
-            "pinyin": sum(1 for e in self.entries if "pinyin" in e.options),
+            "pinyin": sum(1 for e in self.entries if e.options & {"pinyin", "tones"}),
         }
 
     def with_entries(self, entries: Iterable[Entry]) -> Lexicon:
