@@ -180,7 +180,8 @@ def test_authenticate_use_within_the_minute_costs_one_query(
 ) -> None:
     key = ApiKeyFactory(last_used_at=timezone.now())
     with django_assert_num_queries(1):  # type: ignore[operator]
-        services.authenticate(key.plaintext)
+        principal = services.authenticate(key.plaintext)
+    assert principal.key.tenant == key.tenant
 
 
 def test_authenticate_is_not_audited_for_good_keys() -> None:

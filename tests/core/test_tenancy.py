@@ -8,7 +8,7 @@ from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
 from xinan.apikeys.services import KeyPrincipal
 from xinan.core.exceptions import NotFound
-from xinan.core.tenancy import get_visible
+from xinan.core.tenancy import get_visible, get_visible_by_pk
 from xinan.tenants.models import Membership, Tenant
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,23 @@ def test_audit_tenant_id_follows_tenant_path() -> None:
     membership = MembershipFactory()
     assert membership.audit_tenant_id == membership.tenant_id
     assert membership.tenant.audit_tenant_id == membership.tenant_id
+
+
+def test_get_visible_by_pk_finds_own_and_hides_other_tenants_rows(customer_owner: User) -> None:
+    own = ApiKeyFactory(tenant=customer_owner.memberships.get().tenant)
+    assert get_visible_by_pk(ApiKey, customer_owner, own.pk) == own
+    with pytest.raises(NotFound):
+        get_visible_by_pk(ApiKey, customer_owner, ApiKeyFactory().pk)
+
+
+def test_get_visible_by_pk_anonymous_sees_nothing() -> None:
+    with pytest.raises(NotFound):
+        get_visible_by_pk(ApiKey, AnonymousUser(), ApiKeyFactory().pk)
+
+
+@pytest.mark.parametrize("pk", ["abc", None, 2**63, -(2**63) - 1, 10**30])
+def test_get_visible_by_pk_bad_or_out_of_range_value_is_not_found(
+    customer_owner: User, pk: object
+) -> None:
+    with pytest.raises(NotFound):
+        get_visible_by_pk(ApiKey, customer_owner, pk)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from xinan.accounts.models import User
 from xinan.audit import services as audit
-from xinan.core.exceptions import Conflict, ValidationFailed
+from xinan.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from xinan.core.validation import full_clean
 
 
@@ -71,3 +71,11 @@ def record_login_failure(*, username: str) -> None:
     user = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit.record(actor=None, action="accounts.login_failed", target=user)
+
+
+def require_person(actor: Any) -> User:
+    """``actor`` if it is a signed-in person; deciding, restricting and being on duty are
+    people's acts, which an API key or the system cannot do. Raises PermissionDenied."""
+    if not isinstance(actor, User):
+        raise PermissionDenied("only a signed-in person can do this")
+    return actor

@@ -15,6 +15,7 @@ from django.utils import timezone
 from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
 from xinan.audit import services as audit
+from xinan.core import rawsql
 from xinan.core.exceptions import Conflict, DomainError, ValidationFailed
 from xinan.core.validation import full_clean
 from xinan.tenants.models import Tenant
@@ -127,7 +128,8 @@ def authenticate(raw: str) -> KeyPrincipal:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != "xk" or not parts[1] or not parts[2]:
         raise InvalidApiKey()
-    key = ApiKey.objects.select_related("tenant").filter(prefix=parts[1]).first()
+    # Every API call passes here: a plain SELECT, not the ORM's compile (core/rawsql.py).
+    key = rawsql.get(ApiKey, related=("tenant",), prefix=parts[1])
     if key is None or not hmac.compare_digest(key.secret_hash, _digest(parts[2])):
         raise InvalidApiKey()
     if key.revoked_at is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -18,3 +20,14 @@ def full_clean(obj: models.Model, *, exclude: list[str] | None = None) -> None:
     except ValidationError as exc:
         detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         raise ValidationFailed(detail, fields=exc.message_dict) from exc
+
+
+# Lone surrogates cannot be stored as UTF-8 and PostgreSQL text refuses NUL: such a text is
+# refused whole rather than stored altered.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def require_storable(*texts: str, what: str = "text") -> None:
+    """Raise :class:`ValidationFailed` if any of ``texts`` holds NUL or a lone surrogate."""
+    if any(_UNSTORABLE.search(t) for t in texts):
+        raise ValidationFailed(f"{what} contains NUL or unpaired surrogate characters")
