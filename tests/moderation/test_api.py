@@ -98,7 +98,7 @@ def test_submit_content_key_queued_answers_at_once(api_client, site, channel, wr
         "status": "queued",
         "revision": 1,
         "is_new_revision": True,
-        "verdict": {"action": "pass", "score": 0.0, "codes": []},
+        "verdict": {"action": "pass", "score": 0.0, "codes": [], "author_restricted": None},
     }
     assert AuditEvent.objects.get().actor_type == "api_key"
 
@@ -106,7 +106,12 @@ def test_submit_content_key_queued_answers_at_once(api_client, site, channel, wr
 def test_submit_content_blocked_text_says_why(api_client, site, channel, writer_key):
     body = _post(api_client, "/content", _content(site, text=BLOCK), **bearer(writer_key)).json()
     assert body["status"] == "auto_blocked"
-    assert body["verdict"] == {"action": "block", "score": 1.0, "codes": ["gambling"]}
+    assert body["verdict"] == {
+        "action": "block",
+        "score": 1.0,
+        "codes": ["gambling"],
+        "author_restricted": None,
+    }
 
 
 def test_submit_content_same_twice_is_200_and_changes_nothing(

@@ -65,7 +65,7 @@ def test_seed_demo_printed_key_and_login_work():
     )
     assert response.status_code == 201, response.content
     assert client.login(username="demo", password=password)
-    assert client.get("/review/").content.decode().count("/review/items/") == 4
+    assert client.get("/review/").content.decode().count('href="/review/items/') == 4
 
 
 def test_export_examples_writes_eval_jsonl(tmp_path):

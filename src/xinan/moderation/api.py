@@ -13,6 +13,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinan.core.principals import principal
+from xinan.moderation import attachments as attached
 from xinan.moderation import permissions, selectors, services
 from xinan.moderation.models import Channel, ContentItem, Decision, Site
 from xinan.moderation.schemas import (
@@ -107,9 +108,17 @@ def submit_content(request: HttpRequest, payload: ContentIn) -> Status[dict[str,
     ``published``: show it. ``queued``: hold it until a reviewer decides (poll this item or
     receive the webhook). ``auto_blocked``: do not show it. 201 for a new text, 200 when the
     same (site, external id) and text were submitted before (nothing changes).
+
+    ``scan_pending``: the attachments wait for ClamAV; hold the item until this item, or the
+    ``moderation.item_scanned`` webhook, says what it became. A file over the limits is 413,
+    too many files or bad base64 422, and nothing is stored.
     """
     actor = principal(request)
     site = permissions.get_site_for(actor, payload.site_id, perm=Perm.SUBMIT_CONTENT)
+    files = [
+        attached.from_base64(name=f.name, content_type=f.content_type, data_base64=f.data_base64)
+        for f in payload.attachments
+    ]
     submission = services.submit_content(
         site=site,
         channel_key=payload.channel,
@@ -120,6 +129,7 @@ def submit_content(request: HttpRequest, payload: ContentIn) -> Status[dict[str,
         parent_external_id=payload.parent_external_id,
         thread_external_id=payload.thread_external_id,
         language=payload.language,
+        attachments=files,
         actor=actor,
     )
     verdict = submission.revision.verdict
@@ -131,7 +141,9 @@ def submit_content(request: HttpRequest, payload: ContentIn) -> Status[dict[str,
             "status": submission.item.status,
             "revision": submission.revision.number,
             "is_new_revision": submission.is_new_revision,
-            "verdict": {k: verdict.get(k) for k in ("action", "score", "codes")},
+            "verdict": {
+                k: verdict.get(k) for k in ("action", "score", "codes", "author_restricted")
+            },
         },
     )
 

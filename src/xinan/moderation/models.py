@@ -55,8 +55,33 @@ def validate_thresholds(value: object) -> None:
             )
 
 
+#: Suffixes under which anyone may register a name (the public suffix list's common ones for
+#: the sites a Chinese provider hosts). A site may not claim one: it would cover every domain
+#: under it, other customers' included. Bare top-level domains fail the pattern already.
+PUBLIC_SUFFIXES = frozenset(
+    [f"{sld}.cn" for sld in ("ac", "com", "edu", "gov", "mil", "net", "org")]
+    + [
+        f"{province}.cn"
+        for province in (
+            *("ah", "bj", "cq", "fj", "gd", "gs", "gx", "gz", "ha", "hb", "he", "hi", "hk"),
+            *("hl", "hn", "jl", "js", "jx", "ln", "mo", "nm", "nx", "qh", "sc", "sd", "sh"),
+            *("sn", "sx", "tj", "tw", "xj", "xz", "yn", "zj"),
+        )
+    ]
+    + [f"{sld}.hk" for sld in ("com", "edu", "gov", "idv", "net", "org")]
+    + [f"{sld}.mo" for sld in ("com", "edu", "gov", "net", "org")]
+    + [f"{sld}.tw" for sld in ("com", "edu", "gov", "idv", "net", "org")]
+    + [f"{sld}.uk" for sld in ("ac", "co", "gov", "ltd", "me", "net", "org", "plc")]
+    + [f"{sld}.jp" for sld in ("ac", "co", "go", "ne", "or")]
+    + [f"{sld}.kr" for sld in ("ac", "co", "go", "or")]
+    + [f"{sld}.au" for sld in ("com", "edu", "gov", "net", "org")]
+    + [f"{sld}.sg" for sld in ("com", "edu", "gov", "net", "org")]
+    + ["co.nz", "com.br", "co.in", "com.my", "com.ru"]
+)
+
+
 def validate_domains(value: object) -> None:
-    """A list of host names, lower case, without scheme or path."""
+    """A list of host names, lower case, without scheme or path, none a public suffix."""
     if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
         raise ValidationError(_("域名必须是字符串列表。"))
     host = RegexValidator(
@@ -65,6 +90,10 @@ def validate_domains(value: object) -> None:
     )
     for domain in value:
         host(domain)
+        if domain in PUBLIC_SUFFIXES:
+            raise ValidationError(
+                _("%(domain)s 是公共后缀，不能作为网站域名。"), params={"domain": domain}
+            )
 
 
 class Site(TenantOwned):
@@ -212,6 +241,11 @@ class ContentItem(TenantOwned):
     )
     received_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # While scan_pending: the state the filter and the channel's policy chose at intake, which
+    # the item enters once every attachment is clean (moderation.attachments).
+    status_after_scan = models.CharField(
+        max_length=16, blank=True, choices=Status.choices, default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantScopedQuerySet["ContentItem"].as_manager()
@@ -258,6 +292,9 @@ class Revision(TenantOwned):
     number = models.PositiveIntegerField()
     text = models.TextField(validators=[MaxLengthValidator(MAX_TEXT_CHARS)])
     sha256 = models.CharField(max_length=64)
+    # SHA-256 over the SHA-256s of the files that came with this text, in order ("" for
+    # none): the same text with other files is an edit, not a repeat.
+    attachments_sha256 = models.CharField(max_length=64, blank=True, default="")
     # The guard's verdict as Verdict.to_json() gives it, versions included, so a decision can
     # later be explained by the exact lexicons and model that made it (REC-1).
     verdict = models.JSONField(default=dict)
@@ -318,3 +355,71 @@ class Decision(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.item_id}:{self.action}"
+
+
+class Attachment(TenantOwned):
+    """A file that came with a revision, kept in private storage and scanned by ClamAV (CON-4).
+
+    The bytes live under ``ATTACHMENTS_DIR`` (never a publicly served folder) at
+    ``stored_name``; MD5 and SHA-256 are taken at intake, so they are on record before the
+    scan, and the scan checks the stored bytes against them. The name and content type are the
+    site's word and are only ever shown, never used to store or serve the file.
+    """
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", _("待扫描")
+        CLEAN = "clean", _("无毒")
+        INFECTED = "infected", _("染毒")
+        # clamd answered but could not scan it (e.g. over its StreamMaxLength), or the stored
+        # bytes no longer match their hashes: never published (fail closed).
+        FAILED = "failed", _("扫描失败")
+
+    item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="attachments")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+    filename = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=127)
+    size = models.PositiveIntegerField(_("大小"))
+    md5 = models.CharField(max_length=32)
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=200, unique=True)
+    scan_status = models.CharField(
+        _("扫描状态"), max_length=16, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    signature = models.CharField(_("病毒特征"), max_length=255, blank=True)
+    scan_error = models.CharField(max_length=500, blank=True)
+    engine_version = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(_("扫描时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # A pending file is due for a scan attempt once this has passed (backoff while clamd is
+    # down); the periodic sweep looks only at pending files.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantScopedQuerySet["Attachment"].as_manager()
+
+    tenant_path: ClassVar[str] = "item__site__tenant_id"
+
+    class Meta:
+        ordering = ["item_id", "revision_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="moderation_attachment_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(scan_status__in=["pending", "clean", "infected", "failed"]),
+                name="moderation_attachment_scan_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scan_status="infected") | ~Q(signature=""),
+                name="moderation_attachment_infected_has_signature",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["scan_status", "next_attempt_at"], name="moderation_attachment_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.filename}"

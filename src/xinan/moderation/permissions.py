@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from xinan.core.exceptions import PermissionDenied
-from xinan.core.tenancy import get_visible
+from xinan.core.tenancy import get_visible, get_visible_by_pk
 from xinan.moderation.models import Channel, ContentItem, Site
 from xinan.tenants.permissions import has_perm_anywhere, require
 from xinan.tenants.roles import Perm
@@ -17,7 +17,7 @@ from xinan.tenants.roles import Perm
 
 def get_site_for(principal: Any, site_id: int, *, perm: str) -> Site:
     """The site if visible (else NotFound) and ``perm`` is held in its tenant."""
-    site = get_visible(Site.objects.select_related("tenant"), principal, pk=site_id)
+    site = get_visible_by_pk(Site, principal, site_id)
     require(principal, perm, site.tenant_id)
     return site
 

@@ -9,18 +9,33 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
-from xinan.moderation.models import MAX_TEXT_CHARS, Channel, ContentItem, Decision, Revision
+from xinan.moderation.models import (
+    MAX_TEXT_CHARS,
+    Attachment,
+    Channel,
+    ContentItem,
+    Decision,
+    Revision,
+)
 
 
 # The models' choices under names of their own: the OpenAPI components table is keyed by bare
 # class name, and other apps have a ``Status``, ``Kind`` or ``Action`` too.
 class ItemStatus(StrEnum):
     RECEIVED = ContentItem.Status.RECEIVED.value
+    SCAN_PENDING = ContentItem.Status.SCAN_PENDING.value
     AUTO_BLOCKED = ContentItem.Status.AUTO_BLOCKED.value
     QUEUED = ContentItem.Status.QUEUED.value
     PUBLISHED = ContentItem.Status.PUBLISHED.value
     REMOVED = ContentItem.Status.REMOVED.value
     RESTORED = ContentItem.Status.RESTORED.value
+
+
+class AttachmentScanStatus(StrEnum):
+    PENDING = Attachment.ScanStatus.PENDING.value
+    CLEAN = Attachment.ScanStatus.CLEAN.value
+    INFECTED = Attachment.ScanStatus.INFECTED.value
+    FAILED = Attachment.ScanStatus.FAILED.value
 
 
 class ChannelKind(StrEnum):
@@ -91,6 +106,9 @@ class ChannelIn(Schema):
         default_factory=dict, description="Category code -> scores that send to review / block."
     )
     minors_mode: MinorsMode = MinorsMode.PER_AUTHOR
+    sample_percent: int = Field(
+        default=0, ge=0, le=100, description="post_review: share of passed items still reviewed."
+    )
     sla_minutes: int = Field(
         default=30, ge=1, description="First decision within this many minutes."
     )
@@ -102,6 +120,7 @@ class ChannelPatch(Schema):
     review_mode: ReviewMode | None = None
     thresholds: dict[str, ThresholdsIn] | None = None
     minors_mode: MinorsMode | None = None
+    sample_percent: int | None = Field(default=None, ge=0, le=100)
     sla_minutes: int | None = Field(default=None, ge=1)
 
 
@@ -114,6 +133,7 @@ class ChannelOut(Schema):
     review_mode: ReviewMode
     thresholds: dict[str, dict[str, float]]
     minors_mode: MinorsMode
+    sample_percent: int
     sla_minutes: int
     created_at: datetime
     updated_at: datetime
@@ -122,6 +142,19 @@ class ChannelOut(Schema):
 class AuthorIn(Schema):
     external_id: str = Field(min_length=1, max_length=128)
     is_minor: bool = Field(default=False, description="Stricter thresholds apply (CON-5).")
+
+
+class AttachmentIn(Schema):
+    name: str = Field(min_length=1, max_length=255, description="The file's name, shown only.")
+    content_type: str = Field(
+        default="application/octet-stream",
+        max_length=127,
+        description="The MIME type the site declares; shown only, never trusted.",
+    )
+    data_base64: str = Field(
+        description="The file's bytes in standard base64 (RFC 4648, padded, no line breaks). "
+        "Limits per file, per submission and in total: docs/scanning.md."
+    )
 
 
 class ContentIn(Schema):
@@ -133,12 +166,34 @@ class ContentIn(Schema):
     parent_external_id: str = Field(default="", max_length=128)
     thread_external_id: str = Field(default="", max_length=128)
     language: str = Field(default="", max_length=16)
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list,
+        description="Files sent with the text: the item waits in scan_pending until ClamAV "
+        "has scanned them (nothing is published unscanned).",
+    )
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    md5: str
+    sha256: str
+    scan_status: AttachmentScanStatus
+    signature: str = Field(description="The malware ClamAV found, when infected.")
+    scanned_at: datetime | None
 
 
 class VerdictOut(Schema):
     action: str = Field(description="pass, review or block")
     score: float
     codes: list[str]
+    author_restricted: str | None = Field(
+        default=None,
+        description="mute, suspend or ban: the author's restriction that blocked the item "
+        "whatever the filter said (ENF-1); null otherwise.",
+    )
 
 
 def _verdict(revision: Revision | None) -> dict[str, Any]:
@@ -147,6 +202,7 @@ def _verdict(revision: Revision | None) -> dict[str, Any]:
         "action": verdict.get("action", "pass"),
         "score": verdict.get("score", 0.0),
         "codes": verdict.get("codes", []),
+        "author_restricted": verdict.get("author_restricted"),
     }
 
 
@@ -223,6 +279,7 @@ class ContentOut(_ItemBase):
     status_changed_at: datetime | None
     revision: int
     text: str
+    attachments: list[AttachmentOut]
     decisions: list[DecisionOut]
 
     @staticmethod
@@ -232,6 +289,12 @@ class ContentOut(_ItemBase):
     @staticmethod
     def resolve_text(obj: ContentItem) -> str:
         return obj.current_revision.text if obj.current_revision is not None else ""
+
+    @staticmethod
+    def resolve_attachments(obj: ContentItem) -> list[Attachment]:
+        if obj.current_revision is None or not obj.current_revision.attachments_sha256:
+            return []
+        return list(obj.current_revision.attachments.order_by("position"))
 
     @staticmethod
     def resolve_decisions(obj: ContentItem) -> list[Decision]:

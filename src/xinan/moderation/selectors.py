@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from xinan.audit.models import AuditEvent
@@ -30,16 +31,43 @@ FINAL_ACTIONS = (
 )
 _M = TypeVar("_M", bound=models.Model)
 _NEGATIVE = frozenset({Decision.Action.REJECT, Decision.Action.REMOVE})
+# Queue priority points per report on an item, and the most reports that count (CON-6).
+REPORT_PRIORITY = 10
+REPORT_PRIORITY_CAP = 5
 
 
-def _with_perm(queryset: QuerySet[_M], principal: Any, perm: str, path: str) -> QuerySet[_M]:
+def with_perm(queryset: QuerySet[_M], principal: Any, perm: str, path: str) -> QuerySet[_M]:
+    """``queryset`` narrowed to the tenants (reached by ``path``) where the principal holds
+    ``perm``; other apps' selectors use it too."""
     allowed = tenants_with_perm(principal, perm)
     return queryset if allowed is None else queryset.filter(**{f"{path}__in": allowed})
 
 
+def sites_claiming(host: str, *, with_subdomains: bool = False) -> list[tuple[Site, str]]:
+    """``(site, domain)`` for every site domain that covers ``host`` (the host itself or a
+    parent of it) and, with ``with_subdomains``, every one inside it; all tenants, one query.
+
+    Sites' domains are a JSON list, which SQLite cannot search by element; its JSON text can
+    be: a domain is one quoted string there, and domains hold nothing JSON escapes.
+    """
+    labels = host.split(".")
+    covering = Q()
+    for n in range(len(labels)):
+        covering |= Q(domains__icontains=f'"{".".join(labels[n:])}"')
+    if with_subdomains:
+        covering |= Q(domains__icontains=f'.{host}"')
+    found = []
+    for site in Site.objects.filter(covering).select_related("tenant").order_by("id"):
+        for domain in site.domains:
+            covers = host == domain or host.endswith("." + domain)
+            if covers or (with_subdomains and domain.endswith("." + host)):
+                found.append((site, domain))
+    return found
+
+
 def list_sites(*, principal: Any, tenant_id: int | None = None) -> QuerySet[Site]:
     """Sites of the tenants where the principal may view content."""
-    sites = _with_perm(Site.objects.visible_to(principal), principal, Perm.VIEW_CONTENT, "tenant")
+    sites = with_perm(Site.objects.visible_to(principal), principal, Perm.VIEW_CONTENT, "tenant")
     if tenant_id is not None:
         sites = sites.filter(tenant_id=tenant_id)
     return sites.order_by("name", "id")
@@ -54,9 +82,12 @@ def review_queue(
     *, principal: Any, tenant_id: int | None = None, now: datetime | None = None
 ) -> QuerySet[ContentItem]:
     """Queued items the principal may review, most urgent first (CON-3): items past their SLA,
-    then escalated ones, then by severity, then by deadline."""
+    then escalated ones, then by priority, then by deadline. Priority is the guard's severity
+    (0..100) plus ``REPORT_PRIORITY`` for each report on the item, up to ``REPORT_PRIORITY_CAP``
+    reports (issue 5: "priority rises with their count and severity"): a few reports lift a
+    harmless-looking item above plain severity, a flood of them cannot bury everything else."""
     now = now or timezone.now()
-    items = _with_perm(
+    items = with_perm(
         ContentItem.objects.visible_to(principal),
         principal,
         Perm.REVIEW_CONTENT,
@@ -69,11 +100,48 @@ def review_queue(
         .annotate(
             is_overdue=Case(
                 When(due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
+            ),
+            priority=F("severity")
+            + Least(F("report_count"), Value(REPORT_PRIORITY_CAP)) * Value(REPORT_PRIORITY),
         )
         .select_related("site", "channel", "current_revision", "claimed_by")
-        .order_by("-is_overdue", "-is_escalated", "-severity", "due_at", "id")
+        .order_by("-is_overdue", "-is_escalated", "-priority", "due_at", "id")
     )
+
+
+# How far down the queue keyboard navigation looks: more than one sitting's work.
+NAVIGATION_WINDOW = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The items before and after one item in a reviewer's queue (``None``: there is none)."""
+
+    previous_id: int | None
+    next_id: int | None
+
+
+def queue_neighbours(*, principal: Any, item_id: int, now: datetime | None = None) -> Neighbours:
+    """The open items before and after ``item_id`` in the principal's queue order: items
+    another reviewer holds are passed over, and the walk wraps around the end, so that a
+    reviewer deciding item after item clears the whole queue (issue 5). For an item not in
+    the queue (decided, or beyond the window), the next item is the first open one."""
+    now = now or timezone.now()
+    rows = review_queue(principal=principal, now=now).values_list(
+        "pk", "claimed_by_id", "claimed_until"
+    )[:NAVIGATION_WINDOW]
+    open_ids = [
+        pk
+        for pk, holder, until in rows
+        if pk == item_id or holder in (None, principal.pk) or until is None or until <= now
+    ]
+    if item_id not in open_ids:
+        return Neighbours(previous_id=None, next_id=open_ids[0] if open_ids else None)
+    at = open_ids.index(item_id)
+    others = open_ids[at + 1 :] + open_ids[:at]  # the rest, in order, starting after the item
+    if not others:
+        return Neighbours(previous_id=None, next_id=None)
+    return Neighbours(previous_id=others[-1], next_id=others[0])
 
 
 def item_decisions(*, item: ContentItem) -> QuerySet[Decision]:

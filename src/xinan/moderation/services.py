@@ -10,32 +10,47 @@ outbox in the decision's transaction.
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from xinan.accounts.models import User
+from xinan.accounts.services import require_person
 from xinan.audit import services as audit
-from xinan.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from xinan.core.validation import full_clean
-from xinan.moderation import filtering
-from xinan.moderation.models import MAX_TEXT_CHARS, Channel, ContentItem, Decision, Revision, Site
+from xinan.core import rawsql
+from xinan.core.exceptions import Conflict, NotFound, ValidationFailed
+from xinan.core.validation import full_clean, require_storable
+from xinan.enforcement import selectors as enforcement
+from xinan.moderation import attachments as attached
+from xinan.moderation import filtering, selectors
+from xinan.moderation.models import (
+    MAX_TEXT_CHARS,
+    REASON_CODES,
+    Channel,
+    ContentItem,
+    Decision,
+    Revision,
+    Site,
+)
 from xinan.tenants.models import Tenant
 from xinan.webhooks import services as webhooks
 
 # A claim lapses on its own, so a reviewer who walks away never locks an item for good.
 CLAIM_TTL = timedelta(minutes=15)
-# Lone surrogates cannot be stored as UTF-8 and PostgreSQL text refuses NUL: such a text is
-# refused whole rather than stored altered.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 Status = ContentItem.Status
 Action = Decision.Action
+
+#: Called as ``listener(item=, decision=, actor=)`` inside every decision's transaction, after
+#: the decision is saved. Other apps that follow decisions register here in their
+#: ``AppConfig.ready`` (reports: a decision settles the reports on the item, CON-6), so this
+#: app needs to know none of them.
+DECISION_LISTENERS: list[Callable[..., None]] = []
 
 # action -> (states it may leave, state it leads to). Anything else is a Conflict.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -50,6 +65,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 class SiteNameTaken(Conflict):
     type = "site-name-taken"
     title = "The tenant already has a site with this name."
+
+
+class DomainTaken(Conflict):
+    type = "domain-taken"
+    title = "Another customer's site already covers this domain, or lies under it."
 
 
 class ChannelKeyTaken(Conflict):
@@ -78,8 +98,8 @@ class ChannelMismatch(Conflict):
 def create_site(
     *, tenant: Tenant, name: str, domains: list[str], icp_number: str, actor: Any
 ) -> Site:
-    """Register a site. Raises ValidationFailed, SiteNameTaken, Conflict (inactive tenant).
-    Audit: moderation.site_created."""
+    """Register a site. Raises ValidationFailed, SiteNameTaken, DomainTaken, Conflict (inactive
+    tenant). Audit: moderation.site_created."""
     if tenant.status != Tenant.Status.ACTIVE or tenant.is_provider:
         raise Conflict("sites are registered for active customers only")
     site = Site(
@@ -89,6 +109,7 @@ def create_site(
         icp_number=icp_number.strip(),
     )
     full_clean(site, exclude=["tenant"])
+    _require_domains_free(site.domains, tenant_id=tenant.pk)
     try:
         with transaction.atomic():
             site.save(force_insert=True)
@@ -115,8 +136,8 @@ def update_site(
     domains: list[str] | None = None,
     icp_number: str | None = None,
 ) -> Site:
-    """Change a site's name, domains or ICP number. Raises ValidationFailed, SiteNameTaken.
-    Audit: moderation.site_updated (only when something changed)."""
+    """Change a site's name, domains or ICP number. Raises ValidationFailed, SiteNameTaken,
+    DomainTaken. Audit: moderation.site_updated (only when something changed)."""
     try:
         with transaction.atomic():
             site = Site.objects.select_for_update().get(pk=site.pk)
@@ -132,6 +153,8 @@ def update_site(
             if not changed:
                 return site
             full_clean(site, exclude=["tenant"])
+            added = [d for d in site.domains if d not in before["domains"]]
+            _require_domains_free(added, tenant_id=site.tenant_id)
             site.save(update_fields=[*changed, "updated_at"])
             audit.record(
                 actor=actor,
@@ -152,6 +175,7 @@ _CHANNEL_POLICY = (
     "review_mode",
     "thresholds",
     "minors_mode",
+    "sample_percent",
     "sla_minutes",
 )
 
@@ -165,6 +189,7 @@ def create_channel(
     review_mode: str | None = None,
     thresholds: dict[str, dict[str, float]] | None = None,
     minors_mode: str = Channel.MinorsMode.PER_AUTHOR,
+    sample_percent: int = 0,
     sla_minutes: int = 30,
     actor: Any,
 ) -> Channel:
@@ -181,6 +206,7 @@ def create_channel(
         review_mode=review_mode,
         thresholds=thresholds or {},
         minors_mode=minors_mode,
+        sample_percent=sample_percent,
         sla_minutes=sla_minutes,
     )
     full_clean(channel, exclude=["site"])
@@ -207,6 +233,7 @@ def update_channel(
     review_mode: str | None = None,
     thresholds: dict[str, dict[str, float]] | None = None,
     minors_mode: str | None = None,
+    sample_percent: int | None = None,
     sla_minutes: int | None = None,
 ) -> Channel:
     """Change a channel's policy; ``None`` leaves a field as it is. The key never changes
@@ -219,6 +246,7 @@ def update_channel(
         "review_mode": review_mode,
         "thresholds": thresholds,
         "minors_mode": minors_mode,
+        "sample_percent": sample_percent,
         "sla_minutes": sla_minutes,
     }
     with transaction.atomic():
@@ -267,6 +295,7 @@ def submit_content(
     parent_external_id: str = "",
     thread_external_id: str = "",
     language: str = "",
+    attachments: Sequence[attached.IncomingFile] = (),
     actor: Any,
 ) -> Submission:
     """Take in one text: filter it and move the item to auto_blocked, queued or published.
@@ -275,24 +304,30 @@ def submit_content(
     it is an edit, a new revision checked again. Raises ValidationFailed (text too long or
     not storable), NotFound (no such channel on the site), ChannelMismatch.
     Audit: moderation.content_received (new item) or moderation.content_revised (edit).
+
+    With ``attachments`` the item waits in scan_pending until ClamAV has scanned them
+    (``moderation.attachments``); the same text with other files is an edit. Raises
+    AttachmentTooLarge or ValidationFailed for files over the limits, before storing anything.
     """
     if len(text) > MAX_TEXT_CHARS:
         raise ValidationFailed(f"text longer than {MAX_TEXT_CHARS} characters")
-    if _UNSTORABLE.search(text):
-        raise ValidationFailed("text contains NUL or unpaired surrogate characters")
-    channel = Channel.objects.filter(site=site, key=channel_key).first()
+    require_storable(text)
+    batch = attached.prepare(attachments)
+    # The intake's reads and writes are plain SQL (core/rawsql.py): the ORM's compile of each
+    # statement costs more CPU than everything else the request does (docs/performance.md).
+    channel = rawsql.get(Channel, site_id=site.pk, key=channel_key)
     if channel is None:
         raise NotFound(f"the site has no channel {channel_key!r}")
+    channel.site = site
     digest = hashlib.sha256(text.encode()).hexdigest()
-    existing = _current(site, external_id)
-    if existing is not None and existing.current_revision is not None:
-        if existing.channel_id != channel.pk:
-            raise ChannelMismatch()
-        if existing.current_revision.sha256 == digest:
-            return Submission(existing, existing.current_revision, is_new_revision=False)
     # The guard runs outside the transaction: it is CPU work and must not hold the write lock.
+    # A resubmission of the same text runs it too; the locked read below then changes nothing.
     result = filtering.check(text, channel=channel, author_is_minor=author_is_minor)
-    with transaction.atomic():
+    # ENF-1: a muted, suspended or banned author publishes nothing (docs/enforcement.md).
+    restricted = enforcement.posting_restriction(
+        site_id=site.pk, author_external_id=author_external_id
+    )
+    with attached.discard_on_error(batch), transaction.atomic():
         item = _lock_or_create(
             site=site,
             channel=channel,
@@ -302,20 +337,33 @@ def submit_content(
         current = item.current_revision
         if current is not None and item.channel_id != channel.pk:
             raise ChannelMismatch()
-        if current is not None and current.sha256 == digest:
-            return Submission(item, current, is_new_revision=False)  # a concurrent twin won
+        if current is not None and (current.sha256, current.attachments_sha256) == (
+            digest,
+            batch.digest,
+        ):
+            return Submission(item, current, is_new_revision=False)  # seen before: idempotent
         revision = Revision(
             item=item,
             number=(current.number + 1) if current else 1,
             text=text,
             sha256=digest,
-            verdict=result.verdict,
+            attachments_sha256=batch.digest,
+            verdict={**result.verdict, "author_restricted": restricted}
+            if restricted
+            else result.verdict,
         )
         full_clean(revision, exclude=["item"])
-        revision.save(force_insert=True)
+        rawsql.insert(revision)
         before = item.status
         now = timezone.now()
-        item.status = _status_after_filter(channel, result.action, previous=before)
+        item.status = _status_after_filter(
+            channel, result.action, previous=before, item=item, sha256=digest
+        )
+        if restricted:
+            item.status = Status.AUTO_BLOCKED
+        item.status, item.status_after_scan = attached.hold_for_scan(
+            item.status, previous=before, batch=batch
+        )
         item.author_is_minor = author_is_minor
         item.parent_external_id = parent_external_id
         item.thread_external_id = thread_external_id
@@ -330,9 +378,11 @@ def submit_content(
         item.current_revision = revision
         item.status_changed_at = now
         full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
-        item.save(
-            update_fields=[
+        rawsql.update(
+            item,
+            [
                 "status",
+                "status_after_scan",
                 "author_is_minor",
                 "parent_external_id",
                 "thread_external_id",
@@ -345,8 +395,9 @@ def submit_content(
                 "current_revision",
                 "status_changed_at",
                 "updated_at",
-            ]
+            ],
         )
+        attached.attach(item=item, revision=revision, batch=batch)
         audit.record(
             actor=actor,
             action="moderation.content_revised" if current else "moderation.content_received",
@@ -356,26 +407,18 @@ def submit_content(
                 "revision": (current.number if current else None, revision.number),
                 "sha256": (current.sha256 if current else None, digest),
                 "verdict": (None, f"{result.action} {result.score} {','.join(result.codes)}"),
+                **({"author_restricted": (None, restricted)} if restricted else {}),
+                **attached.audit_changes(batch),
             },
         )
     return Submission(item, revision, is_new_revision=True)
-
-
-def _current(site: Site, external_id: str) -> ContentItem | None:
-    return (
-        ContentItem.objects.select_related("current_revision")
-        .filter(site=site, external_id=external_id)
-        .first()
-    )
 
 
 def _lock_or_create(
     *, site: Site, channel: Channel, external_id: str, author_external_id: str
 ) -> ContentItem:
     """The item, locked, or a new one in state ``received``. Call inside a transaction."""
-    # of=("self",): PostgreSQL refuses to lock the nullable side of the revision join.
-    locked = ContentItem.objects.select_for_update(of=("self",)).select_related("current_revision")
-    item = locked.filter(site=site, external_id=external_id).first()
+    item = _locked_item(site, external_id)
     if item is not None:
         return item
     item = ContentItem(
@@ -388,14 +431,28 @@ def _lock_or_create(
     full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
     try:
         with transaction.atomic():
-            item.save(force_insert=True)
+            rawsql.insert(item)
     except IntegrityError:
         # PostgreSQL: a concurrent submission of the same id committed first; take it.
-        return locked.get(site=site, external_id=external_id)
+        winner = _locked_item(site, external_id)
+        if winner is None:
+            raise
+        return winner
     return item
 
 
-def _status_after_filter(channel: Channel, action: str, *, previous: str) -> str:
+def _locked_item(site: Site, external_id: str) -> ContentItem | None:
+    item = rawsql.get(ContentItem, for_update=True, site_id=site.pk, external_id=external_id)
+    if item is not None and item.current_revision_id is not None:
+        item.current_revision = rawsql.get(Revision, id=item.current_revision_id)
+    return item
+
+
+def _status_after_filter(
+    channel: Channel, action: str, *, previous: str, item: ContentItem, sha256: str
+) -> str:
+    """The state a new revision (text ``sha256``) of ``item`` enters after the text filter.
+    ``item.current_revision`` is still the one before it."""
     if action == "block":
         return Status.AUTO_BLOCKED
     if action == "review" or channel.review_mode == Channel.ReviewMode.PRE_REVIEW:
@@ -403,7 +460,37 @@ def _status_after_filter(channel: Channel, action: str, *, previous: str) -> str
     # ENF-1: editing a removed or blocked item must not publish it without a human.
     if previous in (Status.REMOVED, Status.AUTO_BLOCKED):
         return Status.QUEUED
+    # CON-3 post-review sampling: a passed item in the sample waits for a reviewer like a
+    # flagged one (docs/review.md, "Post-review sampling"). Every revision is drawn; an edit
+    # of an item still waiting because it was drawn keeps waiting, so editing never dodges it.
+    drawn = [sha256]
+    if previous == Status.QUEUED and item.current_revision is not None:
+        drawn.append(item.current_revision.sha256)
+    if any(
+        is_sampled(channel=channel, site_id=item.site_id, external_id=item.external_id, sha256=h)
+        for h in drawn
+    ):
+        return Status.QUEUED
     return Status.PUBLISHED
+
+
+#: Keys the sampling hash (with SECRET_KEY): who writes the text cannot compute its bucket.
+SAMPLING_SALT = "xinan.moderation.sampling"
+
+
+def is_sampled(*, channel: Channel, site_id: int, external_id: str, sha256: str) -> bool:
+    """Whether the revision with text ``sha256`` of the item falls in the channel's
+    post-review sample (``sample_percent``).
+
+    Deterministic: the bucket (0..99) is a keyed hash (SECRET_KEY) of the site, the site's id
+    for the item and the revision's SHA-256, so resubmitting the same text never draws again,
+    while each edit is a new draw that its author cannot compute in advance.
+    """
+    if channel.review_mode != Channel.ReviewMode.POST_REVIEW or channel.sample_percent <= 0:
+        return False
+    value = f"{site_id}:{external_id}:{sha256}"
+    digest = salted_hmac(SAMPLING_SALT, value, algorithm="sha256").digest()
+    return int.from_bytes(digest[:8], "big") % 100 < channel.sample_percent
 
 
 # --- review -------------------------------------------------------------------------------
@@ -413,7 +500,7 @@ def claim_item(*, item: ContentItem, actor: Any) -> ContentItem:
     """Claim a queued item for ``CLAIM_TTL``; claiming one's own claim again extends it.
     Raises ItemClaimed, TransitionNotAllowed, PermissionDenied (not a person).
     Audit: moderation.item_claimed."""
-    reviewer = _person(actor)
+    reviewer = require_person(actor)
     now = timezone.now()
     with transaction.atomic():
         # One conditional UPDATE decides between concurrent claimers on both databases: on
@@ -443,7 +530,7 @@ def claim_item(*, item: ContentItem, actor: Any) -> ContentItem:
 def release_item(*, item: ContentItem, actor: Any) -> ContentItem:
     """Give back one's own claim. Raises Conflict (not claimed by the actor).
     Audit: moderation.item_released."""
-    reviewer = _person(actor)
+    reviewer = require_person(actor)
     with transaction.atomic():
         released = ContentItem.objects.filter(pk=item.pk, claimed_by=reviewer).update(
             claimed_by=None, claimed_until=None, updated_at=timezone.now()
@@ -467,7 +554,7 @@ def decide_item(
     (reason code missing or unknown), PermissionDenied (not a person).
     Audit: moderation.item_decided. Emits the ``moderation.item_decided`` webhook.
     """
-    reviewer = _person(actor)
+    reviewer = require_person(actor)
     if action not in TRANSITIONS:
         raise ValidationFailed(f"unknown action {action!r}")
     sources, target = TRANSITIONS[action]
@@ -487,6 +574,9 @@ def decide_item(
             raise ItemClaimed()
         if item.current_revision is None:  # only an item mid-intake, never committed so
             raise TransitionNotAllowed("the item has no text yet")
+        # CON-4: a file ClamAV found infected, or could not scan, is never made public.
+        if target in (Status.PUBLISHED, Status.RESTORED) and attached.has_unreleased(item):
+            raise TransitionNotAllowed("the item has attachments ClamAV has not found clean")
         before = item.status
         decision = Decision(
             item=item,
@@ -532,6 +622,8 @@ def decide_item(
             },
         )
         _emit_decision(item=item, decision=decision, actor=actor)
+        for listener in DECISION_LISTENERS:
+            listener(item=item, decision=decision, actor=actor)
     return decision
 
 
@@ -556,18 +648,181 @@ def _emit_decision(*, item: ContentItem, decision: Decision, actor: Any) -> None
     )
 
 
+# Bulk review (issue 5: "bulk actions with confirmation"): only the two final decisions that
+# need nothing per item beyond one shared reason code.
+BULK_ACTIONS = (Action.APPROVE, Action.REJECT)
+MAX_BULK_ITEMS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What :func:`decide_items` did: the decisions made, and the items skipped with why
+    (``"claimed"``: another reviewer holds it; ``"not_queued"``: it has left the queue)."""
+
+    decided: list[Decision]
+    skipped: list[tuple[int, str]]
+
+
+def decide_items(
+    *,
+    items: list[ContentItem],
+    action: str,
+    reason_code: str = "",
+    note: str = "",
+    actor: Any,
+) -> BulkOutcome:
+    """Approve or reject several queued items with one reason code, one item at a time.
+
+    Each item is claimed (:func:`claim_item`) and decided (:func:`decide_item`) in its own
+    transactions, so each is audited and webhooked on its own, exactly as if decided alone;
+    an item another reviewer holds, or that has left the queue meanwhile, is skipped and
+    reported instead of failing the rest. Raises ValidationFailed (another action, a missing
+    or unknown reason code, too many items), PermissionDenied (not a person).
+    Audit: moderation.item_claimed and moderation.item_decided for each decided item.
+    """
+    require_person(actor)
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed(f"bulk decisions are {' or '.join(BULK_ACTIONS)}, not {action!r}")
+    if action == Action.REJECT and not reason_code:
+        raise ValidationFailed("a reason code is required to reject")
+    if reason_code and reason_code not in REASON_CODES:
+        raise ValidationFailed(f"unknown reason code {reason_code!r}")
+    if len(items) > MAX_BULK_ITEMS:
+        raise ValidationFailed(f"at most {MAX_BULK_ITEMS} items at once")
+    decided: list[Decision] = []
+    skipped: list[tuple[int, str]] = []
+    for item in items:
+        try:
+            claim_item(item=item, actor=actor)
+            decision = decide_item(
+                item=item, action=action, reason_code=reason_code, note=note, actor=actor
+            )
+        except ItemClaimed:
+            skipped.append((item.pk, "claimed"))
+        except TransitionNotAllowed:
+            skipped.append((item.pk, "not_queued"))
+        else:
+            decided.append(decision)
+    return BulkOutcome(decided=decided, skipped=skipped)
+
+
+# --- SLA escalation (CON-3) ---------------------------------------------------------------
+
+
+def escalate_overdue(
+    *, tenant_id: int, actor: Any, now: datetime | None = None, limit: int = 500
+) -> list[int]:
+    """Flag the tenant's queued items past their SLA (``due_at``) as escalated, so they stand
+    out for the on-duty monitor; the duty watch (``xinan.duty``) calls this every minute.
+    Items already escalated are left alone, so a repeat changes nothing. Returns the ids
+    flagged now, oldest deadline first, at most ``limit``.
+    Audit: moderation.item_escalated for each item (the duty watch passes ``actor=None``:
+    the system).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        items = list(
+            ContentItem.objects.select_for_update(of=("self",))
+            .filter(
+                site__tenant_id=tenant_id,
+                status=Status.QUEUED,
+                due_at__lt=now,
+                is_escalated=False,
+            )
+            .order_by("due_at", "id")[:limit]
+        )
+        ContentItem.objects.filter(pk__in=[i.pk for i in items]).update(
+            is_escalated=True, updated_at=now
+        )
+        for item in items:
+            item.is_escalated = True
+            audit.record(
+                actor=actor,
+                action="moderation.item_escalated",
+                target=item,
+                changes={"is_escalated": (False, True), "due_at": (None, _text(item.due_at))},
+            )
+    return [item.pk for item in items]
+
+
+# --- reports (CON-6) ----------------------------------------------------------------------
+
+
+def note_report(
+    *, item: ContentItem, counts: bool = True, requeue: bool = False, actor: Any
+) -> str:
+    """Take note of a report (举报) on the item; return the item's status afterwards.
+
+    ``counts``: add it to ``report_count``, which raises the item in the review queue (a
+    report flagged as mass reporting is kept but does not count). ``requeue``: the reports'
+    weight calls for a human look, so a public item (published or restored) goes back to the
+    queue with the channel's SLA as its deadline (CON-3).
+    Audit: moderation.item_requeued when the item goes back to the queue (the report itself
+    is audited by the reports app), with the ``moderation.item_requeued`` webhook: the site
+    must stop showing the item until it is decided again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        item = (
+            ContentItem.objects.select_for_update(of=("self",))
+            .select_related("channel", "site__tenant")
+            .get(pk=item.pk)
+        )
+        fields = ["updated_at"]
+        if counts:
+            item.report_count = F("report_count") + 1
+            fields.append("report_count")
+        before = item.status
+        if requeue and before in (Status.PUBLISHED, Status.RESTORED):
+            item.status = Status.QUEUED
+            item.status_changed_at = now
+            item.due_at = now + timedelta(minutes=item.channel.sla_minutes)
+            item.is_escalated = False
+            item.claimed_by, item.claimed_until = None, None
+            fields += ["status", "status_changed_at", "due_at", "is_escalated"]
+            fields += ["claimed_by", "claimed_until"]
+        item.save(update_fields=fields)
+        if item.status != before:
+            audit.record(
+                actor=actor,
+                action="moderation.item_requeued",
+                target=item,
+                changes={"status": (before, item.status), "due_at": (None, _text(item.due_at))},
+            )
+            webhooks.emit(
+                tenant=item.site.tenant,
+                event_type="moderation.item_requeued",
+                payload={
+                    "item_id": item.pk,
+                    "site_id": item.site_id,
+                    "channel": item.channel.key,
+                    "external_id": item.external_id,
+                    "status": item.status,
+                    "status_before": before,
+                    "requeued_at": now.isoformat(),
+                },
+                actor=actor,
+            )
+    return item.status
+
+
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _person(actor: Any) -> User:
-    """Review is a person's act (CON-3): an API key or the system cannot decide."""
-    if not isinstance(actor, User):
-        raise PermissionDenied("only a signed-in reviewer can do this")
-    return actor
 
 
 def _normal_domains(domains: list[str]) -> list[str]:
     return sorted({d.strip().lower().rstrip(".") for d in domains if d.strip()})
+
+
+def _require_domains_free(domains: list[str], *, tenant_id: int) -> None:
+    """Public reports find their site by the address's domain (CON-6): a domain equal to,
+    above or inside another tenant's site domain would send them to the wrong customer.
+    Raises DomainTaken, naming the domain but not the other customer."""
+    for domain in domains:
+        for other, claimed in selectors.sites_claiming(domain, with_subdomains=True):
+            if other.tenant_id != tenant_id:
+                raise DomainTaken(
+                    f"{domain} overlaps {claimed}, which another customer's site has registered"
+                )
 
 
 def _text(value: Any) -> Any:
