@@ -17,6 +17,7 @@ from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory, Use
 
 from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
+from xinan.policies import compiled
 from xinan.tenants.models import Tenant
 from xinan.tenants.roles import Role
 
@@ -74,6 +75,15 @@ def _flush_past_audit_triggers() -> Iterator[None]:
 
 
 # --- clients and principals ---------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache() -> Iterator[None]:
+    """Test databases reuse ids and versions across tests: a tenant's compiled lexicons
+    cached in this process must not outlive the test that made them."""
+    compiled.clear()
+    yield
+    compiled.clear()
 
 
 @pytest.fixture

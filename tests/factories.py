@@ -10,12 +10,19 @@ from datetime import timedelta
 from typing import Any
 
 import factory
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from xinan.accounts.models import User
 from xinan.apikeys.models import ApiKey
+from xinan.duty.models import Escalation, Shift
+from xinan.enforcement.models import AuthorRestriction
 from xinan.mail.models import OutboundEmail
-from xinan.moderation.models import Channel, ContentItem, Decision, Revision, Site
+from xinan.moderation.models import Attachment, Channel, ContentItem, Decision, Revision, Site
+from xinan.policies.models import DomainList, PolicyState, TenantLexicon
+from xinan.reports.models import Appeal, Report, ReportCase
 from xinan.tenants.models import Membership, Tenant
 from xinan.tenants.roles import KEY_SCOPES, Role
 from xinan.webhooks import crypto
@@ -215,3 +222,149 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     action = Decision.Action.APPROVE
     status_before = ContentItem.Status.QUEUED
     status_after = ContentItem.Status.PUBLISHED
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    """A planned shift an hour from now, not signed on; ``signed_on_at=...`` puts it on duty."""
+
+    class Meta:
+        model = Shift
+
+    tenant = factory.SubFactory(TenantFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    planned_start = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+    planned_end = factory.LazyAttribute(lambda o: o.planned_start + timedelta(hours=8))
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    """An open "unwatched" escalation, alerted now."""
+
+    class Meta:
+        model = Escalation
+
+    tenant = factory.SubFactory(TenantFactory)
+    kind = Escalation.Kind.UNWATCHED
+    opened_at = factory.LazyFunction(timezone.now)
+    last_alerted_at = factory.LazyAttribute(lambda o: o.opened_at)
+    item_count = 1
+
+
+class AuthorRestrictionFactory(factory.django.DjangoModelFactory):
+    """A mute in force for a day, issued now (``kind=...``, ``expires_at=...`` to vary)."""
+
+    class Meta:
+        model = AuthorRestriction
+
+    site = factory.SubFactory(SiteFactory)
+    author_external_id = factory.Sequence(lambda n: f"author-{n}")
+    kind = AuthorRestriction.Kind.MUTE
+    reason_code = "spam_ads"
+    starts_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(days=1))
+    issued_by = factory.SubFactory(UserFactory)
+
+
+ATTACHMENT_BYTES = "一个干净的附件\n".encode()
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A clean file of the item's current revision, its bytes (ATTACHMENT_BYTES) written to
+    ``ATTACHMENTS_DIR``."""
+
+    class Meta:
+        model = Attachment
+        skip_postgeneration_save = True
+
+    item = factory.SubFactory(ContentItemFactory)
+    revision = factory.LazyAttribute(lambda o: o.item.current_revision)
+    position = factory.Sequence(lambda n: n)
+    filename = factory.Sequence(lambda n: f"附件-{n}.txt")
+    content_type = "text/plain"
+    size = len(ATTACHMENT_BYTES)
+    md5 = hashlib.md5(ATTACHMENT_BYTES, usedforsecurity=False).hexdigest()
+    sha256 = hashlib.sha256(ATTACHMENT_BYTES).hexdigest()
+    stored_name = factory.Sequence(lambda n: f"factory/{timezone.now():%Y%m%d%H%M%S%f}-{n}")
+    scan_status = Attachment.ScanStatus.CLEAN
+    scanned_at = factory.LazyFunction(timezone.now)
+    attempts = 1
+
+    @factory.post_generation
+    def stored(obj: Attachment, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805  # factory_boy passes the object first
+        if create:
+            storage = FileSystemStorage(location=settings.ATTACHMENTS_DIR)
+            storage.save(obj.stored_name, ContentFile(ATTACHMENT_BYTES))
+
+
+class ReportCaseFactory(factory.django.DjangoModelFactory):
+    """An open case about an address of a site; pass ``item=`` (and its site) for an item's."""
+
+    class Meta:
+        model = ReportCase
+
+    site = factory.SubFactory(SiteFactory)
+    url = factory.Sequence(lambda n: f"https://www.example.test/post/{n}")
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A pending report from the public form, the case's first."""
+
+    class Meta:
+        model = Report
+
+    case = factory.SubFactory(ReportCaseFactory)
+    tracking_number = factory.Sequence(lambda n: f"JB20260101F{n:09d}")
+    source = Report.Source.PUBLIC_FORM
+    reason_code = "spam_ads"
+    text = "广告"
+    fingerprint = factory.Sequence(lambda n: hashlib.sha256(f"source-{n}".encode()).hexdigest())
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    """A pending appeal against the automatic block of the item's current revision."""
+
+    class Meta:
+        model = Appeal
+
+    item = factory.SubFactory(ContentItemFactory, status=ContentItem.Status.AUTO_BLOCKED)
+    revision = factory.LazyAttribute(lambda o: o.item.current_revision)
+    author_external_id = factory.LazyAttribute(lambda o: o.item.author_external_id)
+    text = "我的内容没有违规。"
+
+
+LEXICON_CSV = "term,code,severity\n代开发票,fraud,block\n"
+
+
+class TenantLexiconFactory(factory.django.DjangoModelFactory):
+    """A tenant-wide lexicon of one row (LEXICON_CSV); ``csv_text=...`` to vary, with
+    ``entry_count`` to match."""
+
+    class Meta:
+        model = TenantLexicon
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"lexicon {n}")
+    csv_text = LEXICON_CSV
+    entry_count = 1
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.csv_text.encode()).hexdigest())
+
+
+class DomainListFactory(factory.django.DjangoModelFactory):
+    """A tenant-wide deny list of one host."""
+
+    class Meta:
+        model = DomainList
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"domains {n}")
+    kind = DomainList.Kind.DENY
+    domains = factory.LazyFunction(lambda: ["evil.example.test"])
+
+
+class PolicyStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicyState
+
+    tenant = factory.SubFactory(TenantFactory)
+    version = 1

@@ -314,7 +314,8 @@ def _sample(schema: dict[str, Any], components: dict[str, Any], pk: int) -> Any:
         count = schema.get("minItems", 0)
         return [_sample(schema["items"], components, pk) for _ in range(count)]
     if kind == "integer":
-        return pk
+        # Ids point at the other tenant; a bounded number (a percentage) stays in bounds.
+        return min(pk, schema.get("maximum", pk))
     if kind == "boolean":
         return True
     if kind == "string":

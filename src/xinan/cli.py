@@ -115,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
 
     if args.command == "up":
+        _django(["createcachetable"])  # the database cache's table, if that is the cache
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["collectstatic", "--no-input", "-v", "0"])
         url = f"http://{args.host}:{args.port}/"
@@ -128,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         return _django(["run_huey"])
     if args.command == "migrate":
+        # First: the checks migrate runs refuse a configured database cache without its table.
+        _django(["createcachetable"])
         return _django(["migrate"])
     if args.command == "createadmin":
         return _django(["createadmin", "--username", args.username, "--email", args.email])

@@ -15,7 +15,11 @@ from xinan.apikeys import services as apikeys
 from xinan.audit import api as audit_api
 from xinan.core.exceptions import DomainError
 from xinan.core.problems import problem
+from xinan.duty import api as duty_api
+from xinan.enforcement import api as enforcement_api
 from xinan.moderation import api as moderation_api
+from xinan.policies import api as policies_api
+from xinan.reports import api as reports_api
 from xinan.tenants import api as tenants_api
 from xinan.webhooks import api as webhooks_api
 
@@ -90,4 +94,8 @@ api.add_router("/tenants", tenants_api.router)
 api.add_router("/api-keys", apikeys_api.router)
 api.add_router("/audit", audit_api.router)
 api.add_router("/", moderation_api.router)
+api.add_router("/", policies_api.router)
+api.add_router("/", reports_api.router)
+api.add_router("/", enforcement_api.router)
 api.add_router("/webhooks", webhooks_api.router)
+api.add_router("/duty", duty_api.router)

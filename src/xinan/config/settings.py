@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "xinan.scanning",
     "xinan.webhooks",
     "xinan.moderation",
+    "xinan.policies",
+    "xinan.reports",
+    "xinan.enforcement",
+    "xinan.duty",
     "xinan.console",
     "xinan.portal",
 ]
@@ -181,13 +185,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- attachments (issue 5, CON-4): kept outside any served folder, scanned before publishing --
+ATTACHMENTS_DIR = Path(env.str("ATTACHMENTS_DIR", default=str(DATA_DIR / "attachments")))
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=1024 * 1024)  # one file
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=4)  # files per submission
+ATTACHMENT_MAX_TOTAL_BYTES = env.int("ATTACHMENT_MAX_TOTAL_BYTES", default=2 * 1024 * 1024)
+
 # --- request limits: a body larger than this is refused before it is parsed ------------------
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# The default fits the largest submission: attachments in base64 (4/3) plus the text as JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    default=max(1024 * 1024, ATTACHMENT_MAX_TOTAL_BYTES * 4 // 3 + 512 * 1024),
+)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- background work -------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY = make_huey(redis_url=REDIS_URL, data_dir=DATA_DIR, immediate=False)
+
+# --- cache: shared by every process, so rate limits (the public report form, CON-6) hold
+# across web workers. Redis when REDIS_URL is set; otherwise a table in the database, created
+# by the reports app's migrations (no extra service for the embedded default).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xinan",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "xinan_cache",
+            "KEY_PREFIX": "xinan",
+        }
+    }
 
 # --- e-mail: files in the embedded default, SMTP when EMAIL_URL is set ------------------------
 if env.str("EMAIL_URL", default=""):
@@ -219,6 +253,9 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 # Loopback, private and link-local targets are refused in production (no SSRF into the
 # provider's own network); the embedded default and the tests deliver to loopback.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=not IS_PRODUCTION)
+
+# --- duty roster (CON-3): an open escalation is mailed again after this many minutes ----------
+DUTY_REALERT_MINUTES = env.int("DUTY_REALERT_MINUTES", default=30)
 
 # --- antivirus (CON-4): clamd over its Unix socket, or TCP when CLAMD_HOST is set -------------
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="/var/run/clamav/clamd.ctl")

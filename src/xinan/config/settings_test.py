@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from xinan.config.huey import make_huey
 from xinan.config.settings import *  # noqa: F403
 from xinan.config.settings import DATA_DIR, STORAGES
@@ -16,6 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AUDIT_PEPPER = "test-pepper"
+# Attachments written by factories and tests stay out of the working tree's var/.
+ATTACHMENTS_DIR = Path(tempfile.gettempdir()) / "xinan-test-attachments"
 # Serve static files from the app folders, as in development: no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -23,6 +23,11 @@ SCOPE_LABELS = {
     "content:write": _("提交内容审核"),
     "content:read": _("读取内容审核结果"),
     "sites:write": _("管理站点和频道"),
+    "webhooks:read": _("读取 Webhook 及投递记录"),
+    "duty:read": _("读取值班与升级告警"),
+    "reports:write": _("转交举报和申诉"),
+    "policies:read": _("读取词库和域名名单"),
+    "policies:write": _("管理词库和域名名单"),
 }
 
 
