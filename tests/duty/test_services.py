@@ -673,3 +673,11 @@ def test_watch_task_is_periodic_every_minute():
     moments = [timezone.datetime(2026, 1, 1, h, m) for h, m in ((0, 0), (13, 37), (23, 59))]
     task = tasks.watch_queues.task_class()
     assert all(task.validate_datetime(moment) for moment in moments)
+
+
+def test_alert_mail_links_to_the_roster_at_the_public_address(customer_owner, queued, settings):
+    """The alert is read in a mail client: its link must be absolute (PUBLIC_URL)."""
+    settings.PUBLIC_URL = "https://xinan.example.com"
+    queued()
+    tasks.watch_queues()
+    assert "https://xinan.example.com/review/duty/" in OutboundEmail.objects.get().body

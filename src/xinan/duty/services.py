@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -490,7 +491,8 @@ def _message(escalation: Escalation, *, tenant: Tenant, now: datetime) -> tuple[
             "%(tenant)s 有 %(count)s 条内容超过审核时限（最早：内容 %(item)s，截止 %(due)s）。"
             "这些内容已升级，请尽快处理。"
         )
-    tail = _("第 %(alert)s 次告警。值班表：/review/duty/") % facts
+    roster = settings.PUBLIC_URL + reverse("duty:roster")
+    tail = _("第 %(alert)s 次告警。值班表：%(url)s") % {**facts, "url": roster}
     return subject, f"{lead % facts}\n\n{tail}\n"
 
 
