@@ -88,6 +88,7 @@ class Engine:
         detectors: Mapping[str, Detector] | None = None,
         detectors_version: str = "",
         classifier: ClassifierLike | None = None,
+        refine: Callable[[list[Finding]], list[Finding]] | None = None,
         max_chars: int = MAX_CHARS,
     ) -> None:
         self._state = _compile(_unique(lexicons))
@@ -95,6 +96,8 @@ class Engine:
         self.detectors = dict(detectors or {})
         self.detectors_version = detectors_version
         self.classifier = classifier
+        # Reads a text's findings together, after every detector and the classifier.
+        self.refine = refine
         self.max_chars = max_chars
 
     @property
@@ -201,6 +204,8 @@ class Engine:
             safe_texts.append(safe)
         if self.classifier is not None:
             self._classify(texts, safe_texts, context, found)
+        if self.refine is not None:  # only now is every finding known
+            found = [self.refine(f) if len(f) > 1 else f for f in found]
         return [Verdict.decide(f, context, versions) for f in found]
 
     @staticmethod
@@ -308,10 +313,12 @@ def default_engine(*, lexicons: Iterable[Lexicon] = (), with_model: bool = True)
     """
     detectors: Mapping[str, Detector] = {}
     detectors_version = ""
+    refine: Callable[[list[Finding]], list[Finding]] | None = None
     try:
-        from xinan.guard.detectors import DETECTORS, VERSION  # optional part
+        from xinan.guard import detectors as rule_detectors  # optional part
 
-        detectors, detectors_version = DETECTORS, VERSION
+        detectors, detectors_version = rule_detectors.DETECTORS, rule_detectors.VERSION
+        refine = rule_detectors.refine
     except ImportError:
         pass
     classifier: ClassifierLike | None = None
@@ -327,4 +334,5 @@ def default_engine(*, lexicons: Iterable[Lexicon] = (), with_model: bool = True)
         detectors=detectors,
         detectors_version=detectors_version,
         classifier=classifier,
+        refine=refine,
     )

@@ -8,6 +8,7 @@ precheck, so a clean comment costs a few microseconds (issue 4: 10,000 texts/s e
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
@@ -16,7 +17,7 @@ from xinan.guard.detectors import contacts, links, personal_info, secrets
 from xinan.guard.findings import Finding
 
 # Bumped whenever a rule changes what it finds, so verdicts name the rules behind them.
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 
 Detector = Callable[[str, Context], list[Finding]]
 
@@ -29,4 +30,35 @@ DETECTORS: Mapping[str, Detector] = MappingProxyType(
     }
 )
 
-__all__ = ["DETECTORS", "VERSION", "Detector"]
+# What an advert may be about, and the findings that are only its vehicle (with the code they
+# carry when nothing names the subject).
+ADVERT_CODES = frozenset({"gambling", "porn", "fraud"})
+_VEHICLES = {contacts.NAME: "spam_ads", links.NAME: links.CODE}
+
+
+def refine(findings: list[Finding]) -> list[Finding]:
+    """Hand-offs and delivery links filed under what the advert is about when another
+    finding (a lexicon term, the classifier) names it although no advert word did.
+
+    The subject is the advert code with the highest score among the other findings. The
+    detectors cannot do this themselves: they run before the classifier. A phishing link (a
+    rule outside ``links.ADVERT_RULES``) keeps ``malicious_link``.
+    """
+    subjects = [
+        (f.score, f.code)
+        for f in findings
+        if f.detector not in _VEHICLES and f.code in ADVERT_CODES
+    ]
+    if not subjects:
+        return findings
+    subject = max(subjects)
+    return [
+        dataclasses.replace(finding, code=subject[1])
+        if _VEHICLES.get(finding.detector) == finding.code
+        and (finding.detector != links.NAME or finding.term in links.ADVERT_RULES)
+        else finding
+        for finding in findings
+    ]
+
+
+__all__ = ["DETECTORS", "VERSION", "Detector", "refine"]

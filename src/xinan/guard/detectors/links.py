@@ -129,7 +129,7 @@ _IP_CUE = re.compile(
 # Rules that mark a link as an advert's delivery, not as an attack on the reader: in a gambling
 # or sex advert these findings carry the advert's code. Deny-list, look-alike, punycode and
 # user-info links stay ``malicious_link`` (phishing).
-_ADVERT_RULES = frozenset({THROWAWAY, IP_HOST, SHORTENER, OBFUSCATED})
+ADVERT_RULES = frozenset({THROWAWAY, IP_HOST, SHORTENER, OBFUSCATED})
 _TRAILING = ".,;:!?)]}'\"。，"
 # Styled letters and digits that spammers write hosts in (⓷, 𝕥𝕠𝕡, 🅣🅞🅟, 🅅, ➑): each is read as
 # its one ASCII letter or digit, position for position, so offsets stay those of the text.
@@ -207,7 +207,7 @@ def _advert_topic(text: str) -> str | None:
 
 def _as_advert(finding: Finding, topic: str) -> Finding:
     """A delivery link of an advert, filed under the advert's code (phishing rules stay)."""
-    if finding.term not in _ADVERT_RULES:
+    if finding.term not in ADVERT_RULES:
         return finding
     return dataclasses.replace(finding, code=topic)
 
