@@ -153,8 +153,30 @@ def test_handoff_takes_the_code_of_what_the_text_advertises(text, code, score):
 
 
 def test_evasive_cue_alone_in_gambling_text_is_gambling():
-    finding = _only(detect("玩牛牛的加薇", Context()))
+    finding = _only(detect("玩牛牛斗地主的加薇", Context()))
     assert (finding.term, finding.code) == ("contact.evasive_cue", "gambling")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "score"),
+    [
+        # Review finding 4: generic words (国际, 体育) no longer make a hand-off gambling, and
+        # money bait outweighs them.
+        ("刷单日结，国际品牌，私聊QQ 12345678", "fraud", 0.9),
+        ("体育课补习，私聊QQ 12345678", "spam_ads", 0.7),
+        ("娱乐圈八卦 德州老乡 加拿大留学，私聊QQ 12345678", "spam_ads", 0.7),
+        ("扶持翻身，国际体育，私聊QQ 12345678", "spam_ads", 0.7),
+        ("周末打麻将，私聊QQ 12345678", "spam_ads", 0.7),  # one weak word says nothing
+        ("麻将斗地主亲友圈，私聊QQ 12345678", "gambling", 0.8),  # two do
+        ("兼职打字，私聊QQ 12345678", "spam_ads", 0.7),  # one weak money word
+        ("兼职日结，私聊QQ 12345678", "fraud", 0.9),
+        ("稳赚百家乐，私聊QQ 12345678", "gambling", 0.8),  # a tie: the gambling advert
+        ("德州扑克俱乐部，私聊QQ 12345678", "gambling", 0.8),
+    ],
+)
+def test_handoff_code_follows_the_strongest_evidence(text, code, score):
+    finding = _only(detect(text, Context()))
+    assert (finding.code, finding.score) == (code, score)
 
 
 @pytest.mark.parametrize("text", ["加 12345678", "需要的加1234567890", "加：88886666"])

@@ -17,7 +17,7 @@ from xinan.guard.detectors import contacts, links, personal_info, secrets
 from xinan.guard.findings import Finding
 
 # Bumped whenever a rule changes what it finds, so verdicts name the rules behind them.
-VERSION = "1.2.0"
+VERSION = "1.2.1"
 
 Detector = Callable[[str, Context], list[Finding]]
 

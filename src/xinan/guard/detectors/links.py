@@ -14,16 +14,17 @@ minor (CON-5) every external link is at least reviewed.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import unicodedata
 from functools import lru_cache
 from ipaddress import IPv4Address
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from xinan.guard.context import Context
 from xinan.guard.detectors._common import make_finding
-from xinan.guard.detectors.topics import DELIVERY, GAMBLING, PORN
+from xinan.guard.detectors.topics import advert_code
 from xinan.guard.findings import Finding
 
 NAME = "links"
@@ -188,21 +189,10 @@ def detect(text: str, context: Context) -> list[Finding]:
     if "." in text or "．" in text:
         findings.extend(_han_hosts(text, original, context, findings))
     if findings:
-        topic = _advert_topic(text)
+        topic = advert_code(text, money=False, delivery=True)
         if topic:
             findings = [_as_advert(f, topic) for f in findings]
     return findings
-
-
-def _advert_topic(text: str) -> str | None:
-    """``gambling`` or ``porn`` when the text around a risky link advertises it."""
-    if GAMBLING.search(text):
-        return "gambling"
-    if PORN.search(text):
-        return "porn"
-    if DELIVERY.search(text):
-        return "gambling"
-    return None
 
 
 def _as_advert(finding: Finding, topic: str) -> Finding:
@@ -213,15 +203,22 @@ def _as_advert(finding: Finding, topic: str) -> Finding:
 
 
 def _han_hosts(text: str, original: str, context: Context, found: list[Finding]) -> list[Finding]:
-    """Chinese names under a cheap TLD (钰蛇.top), not already inside a found link."""
+    """Chinese names under a cheap TLD (钰蛇.top), not already inside a found link.
+
+    The found links are sorted once and each name is looked up by bisection: a scan of them
+    per name made a long text of names and links quadratic (200k characters took 10 s).
+    """
     results = []
     allow = _domain_lists(context.allow_domains)
+    taken = sorted((f.start, f.end) for f in found)
+    starts = [start for start, _ in taken]
+    ends = list(accumulate((end for _, end in taken), max))
     for dot in ".．":
         pos = text.find(dot, 1)
         while pos != -1:
             tld = _TLD_AFTER.match(text, pos + 1)
             label = _HAN_LABEL.search(text, max(0, pos - 7), pos) if tld else None
-            if tld and label and _han_host(text, label.start(), tld, found, allow):
+            if tld and label and _han_host(text, label.start(), tld, (starts, ends), allow):
                 results.append(
                     make_finding(
                         NAME, CODE, original, label.start(), tld.end(), THROWAWAY,
@@ -236,16 +233,26 @@ def _han_host(
     text: str,
     start: int,
     tld: re.Match[str],
-    found: list[Finding],
+    found: tuple[list[int], list[int]],
     allow: frozenset[str],
 ) -> bool:
-    """Whether a Chinese label (from ``start``) and ``tld`` form a throwaway host to report."""
+    """Whether a Chinese label (from ``start``) and ``tld`` form a throwaway host to report.
+
+    ``found``: the starts of the links already found, sorted, and the furthest end reached by
+    each link and those before it; the label must lie inside none of them.
+    """
     if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
         return False  # more than six Han characters: prose, not a name
-    if tld[0].lower() not in CHEAP_TLDS or any(f.start <= start < f.end for f in found):
+    if tld[0].lower() not in CHEAP_TLDS or _inside(start, *found):
         return False
     host = unicodedata.normalize("NFKC", text[start : tld.end()]).lower()
     return _listed(host, allow, frozenset()) != "allow"
+
+
+def _inside(position: int, starts: list[int], ends: list[int]) -> bool:
+    """Whether ``position`` lies in a span; ``ends[i]`` is the furthest end of spans 0..i."""
+    index = bisect.bisect_right(starts, position)
+    return index > 0 and ends[index - 1] > position
 
 
 def _links(text: str, original: str, context: Context) -> list[Finding]:
