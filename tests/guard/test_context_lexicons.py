@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from xinan.guard import CompiledLexicon, Context, Engine, LexiconError, compile_lexicon
+from xinan.guard import (
+    ENGINE_VERSION,
+    CompiledLexicon,
+    Context,
+    Engine,
+    LexiconError,
+    compile_lexicon,
+)
 from xinan.guard.lexicon import parse_csv
 
 BASE = parse_csv("赌博,gambling,block\n", name="base")
@@ -25,10 +34,10 @@ def test_compile_lexicon_version_defaults_to_content_hash() -> None:
 
 
 def test_compile_lexicon_accepts_a_lexicon_and_checks_the_name() -> None:
-    lexicon = parse_csv(TENANT_CSV, name="t")
+    lexicon = parse_csv(TENANT_CSV, name="tenant:t")
     assert compile_lexicon(lexicon).lexicon is lexicon
     with pytest.raises(LexiconError):
-        compile_lexicon(lexicon, name="other")
+        compile_lexicon(lexicon, name="tenant:other")
 
 
 def test_compile_lexicon_bad_csv_names_the_line() -> None:
@@ -47,7 +56,7 @@ def test_context_lexicons_add_findings_and_versions() -> None:
         ("lexicon:tenant:7", "代练", 5, 7),
     ]
     assert verdict.versions == {
-        "engine": "1.0.0",
+        "engine": ENGINE_VERSION,
         "lexicon:base": BASE.version,
         "lexicon:tenant:7": "v12",
     }
@@ -74,17 +83,41 @@ def test_context_lexicons_in_check_many_and_with_clean_texts() -> None:
     assert all(v.versions["lexicon:tenant:7"] == compiled.version for v in verdicts)
 
 
-def test_context_lexicon_name_clash_raises() -> None:
+def test_per_call_and_engine_lexicon_names_cannot_clash() -> None:
+    # Per-call lexicons are named tenant:..., engine lexicons never are.
+    with pytest.raises(LexiconError, match="must start with 'tenant:'"):
+        compile_lexicon("代练,spam_ads,review\n", name="base")
+    with pytest.raises(LexiconError, match="must not start with 'tenant:'"):
+        Engine([parse_csv("代练,spam_ads,review\n", name="tenant:7")])
+    twice = compile_lexicon("代练,spam_ads,review\n", name="tenant:t")
+    with pytest.raises(LexiconError, match="same name"):
+        Engine([BASE]).check("代练", Context(lexicons=(twice, twice)))
+
+
+def test_hot_reload_under_a_tenant_lexicons_name_leaves_its_checks_working(
+    tmp_path: Path,
+) -> None:
     engine = Engine([BASE])
-    clash = compile_lexicon("代练,spam_ads,review\n", name="base")
-    with pytest.raises(LexiconError, match="base"):
-        engine.check("代练", Context(lexicons=(clash,)))
-    twice = compile_lexicon("代练,spam_ads,review\n", name="t")
+    compiled = compile_lexicon(TENANT_CSV, name="tenant:7", version="v12")
+    context = Context(lexicons=(compiled,))
+    clash = parse_csv("天气,spam_ads,block\n", name="tenant:7")
+    with pytest.raises(LexiconError, match="tenant:7"):
+        engine.set_lexicon(clash)
     with pytest.raises(LexiconError):
-        engine.check("代练", Context(lexicons=(twice, twice)))
+        engine.add_entries("tenant:7", clash.entries)
+    path = tmp_path / "tenant:7.csv"
+    path.write_text("天气,spam_ads,block\n", encoding="utf-8")
+    with pytest.raises(LexiconError):
+        engine.reload(path)
+    assert [lx.name for lx in engine.lexicons] == ["base"]
+    verdict = engine.check("天气好，找人代练", context)
+    assert [(f.detector, f.term) for f in verdict.findings] == [("lexicon:tenant:7", "代练")]
+    assert verdict.versions["lexicon:tenant:7"] == "v12"
 
 
 def test_context_lexicon_uses_its_normalisation_and_pinyin() -> None:
-    compiled = compile_lexicon("#! normalise -collapse\n菠菜,gambling,review,pinyin\n", name="t")
+    compiled = compile_lexicon(
+        "#! normalise -collapse\n菠菜,gambling,review,pinyin\n", name="tenant:t"
+    )
     verdict = Engine([BASE]).check("来玩bocai", Context(lexicons=(compiled,)))
     assert [f.term for f in verdict.findings] == ["菠菜"]

@@ -46,7 +46,7 @@ def test_check_clean_text_passes_with_versions():
         "score": 0.0,
         "codes": [],
         "findings": [],
-        "versions": {"engine": "1.0.0", "lexicon:base": LEXICON.version},
+        "versions": {"engine": "1.1.0", "lexicon:base": LEXICON.version},
     }
 
 

@@ -269,3 +269,51 @@ def test_runs_of_repeated_pieces_find_what_the_reference_finds(
     heard = GATELESS._heard(folded)
     expected = matcher._Resolver(GROUP, text, folded, hits, heard).run() if hits or heard else []
     assert GROUP.find(text) == expected
+
+
+def test_encoded_falls_back_when_a_cut_falls_one_byte_early() -> None:
+    # 仿 is U+4EFF: in UTF-16-BE its last byte and the separator's first read FF FF.
+    patterns = ["高仿", "手表", "仿仿", "ab"]
+    for codec in ("utf-16-be", "utf-16-le"):
+        expected = [p.encode(codec) for p in patterns]
+        assert matcher._encoded(patterns, codec) == expected
+
+
+def test_large_lexicon_finds_a_term_ending_in_xxff_and_the_next_one() -> None:
+    # Over LARGE_LEXICON plain terms (UTF-16-BE, bulk build), generated: 270,000 pairs of
+    # characters that fold to themselves, then 高仿 (U+4EFF last) and the term after it.
+    fold = normaliser().rep
+    chars = [chr(cp) for cp in range(0x4E00, 0x9FA6) if fold(chr(cp)) == chr(cp)]
+    chars = [c for c in chars if ord(c) & 0xFF != 0xFF][:600]
+    terms = [a + b for a in chars[:450] for b in chars] + ["高仿", "手表"]
+    assert len(terms) > matcher.LARGE_LEXICON
+    lexicon = Lexicon("big", tuple(Entry(t, "fraud", "review") for t in terms))
+    group = CompiledGroup([lexicon], NormaliseOptions())
+    assert group.codec == "utf-16-be"
+    assert [f.term for f in group.find("出售高仿手表")] == ["高仿", "手表"]
+
+
+def test_six_character_pinyin_term_loads_and_matches_its_spellings() -> None:
+    group = CompiledGroup(
+        [parse_csv("网络赌博平台,gambling,block,pinyin\n", name="six")], NormaliseOptions()
+    )
+    for text in ("来wangluodubopingtai玩", "网络堵博平台", "wangluo赌博pingtai"):
+        assert [(f.term, f.score) for f in group.find(text)] == [("网络赌博平台", 0.95)], text
+
+
+def test_tones_term_needs_its_tones_at_each_character() -> None:
+    group = CompiledGroup([parse_csv("赌博,gambling,block,tones\n", name="t")], NormaliseOptions())
+    for text in ("来玩堵博", "dubo", "du博", "堵bo"):
+        assert [f.term for f in group.find(text)] == ["赌博"], text
+    for text in ("督博", "读博", "杜博士", "独播"):
+        assert group.find(text) == [], text
+    # A pattern shared by a tones term and a pinyin term: each judged on its own.
+    both = CompiledGroup(
+        [
+            parse_csv("赌博,gambling,block,tones\n", name="a"),
+            parse_csv("赌博,fraud,review,pinyin\n", name="b"),
+        ],
+        NormaliseOptions(),
+    )
+    assert [f.code for f in both.find("督博")] == ["fraud"]
+    assert sorted(f.code for f in both.find("堵博")) == ["fraud", "gambling"]

@@ -68,26 +68,39 @@ def test_with_map_collapsed_run_covers_whole_run() -> None:
     assert (starts[1], ends[1]) == (1, 5)
 
 
-def test_homophones_view_reads_homophones_alike_with_tones() -> None:
-    views = Homophones([("赌博", True)])
-    patterns = views.patterns("赌博", True)
+def test_homophones_view_reads_homophones_alike() -> None:
+    views = Homophones(["赌博"])
+    patterns = views.patterns("赌博")
     assert patterns is not None
-    assert views.view("堵博") == views.view("赌博") in patterns  # dǔ-bó both
-    assert views.view("督博")[0] == " "  # dū is another tone
+    assert views.view("堵博") == views.view("赌博") == views.view("督博") in patterns
     assert len(views.view("x堵博")) == 3
 
 
-def test_homophones_toneless_term_accepts_any_tone() -> None:
-    views = Homophones([("赌博", False)])
-    patterns = views.patterns("赌博", False)
-    assert patterns is not None
-    assert views.view("督博") in patterns
-    assert views.view("读博") in patterns
+def test_homophones_tone_marks_check_main_tones() -> None:
+    views = Homophones(["赌博"])
+    patterns = views.patterns("赌博") or []
+    chars = views.view("赌博")
+    marks = views.tone_marks("赌博", chars)
+    assert marks == ((0, "du3"), (1, "bo2"))
+    assert views.has_tones("x堵博", 1, marks)  # dǔ-bó
+    assert not views.has_tones("督博", 0, marks)  # dū-bó
+    half = views.view("du博")
+    assert half in patterns
+    assert views.tone_marks("赌博", half) == ((2, "bo2"),)  # Latin carries no tone
+
+
+def test_homophones_use_main_readings_only() -> None:
+    # 校 reads xiào (jiào only in rare words), 土 tǔ, 方 fāng: not 援交, 赌博, 父母双亡.
+    views = Homophones(["援交", "赌博", "父母双亡", "博彩"])
+    assert views.view("院校") not in (views.patterns("援交") or [])
+    assert views.view("土拨") not in (views.patterns("赌博") or [])
+    assert views.view("父母双方") not in (views.patterns("父母双亡") or [])
+    assert views.view("番彩") not in (views.patterns("博彩") or [])
 
 
 def test_homophones_latin_spellings_mix_with_characters() -> None:
-    views = Homophones([("赌博", True)])
-    patterns = views.patterns("赌博", True)
+    views = Homophones(["赌博"])
+    patterns = views.patterns("赌博")
     assert patterns is not None
     assert "dubo" in patterns
     assert views.view("du博") in patterns
@@ -95,22 +108,29 @@ def test_homophones_latin_spellings_mix_with_characters() -> None:
 
 
 def test_homophones_gate_passes_latin_and_candidate_pairs_only() -> None:
-    views = Homophones([("赌博", True)])
-    may_hear = views.gate(views.patterns("赌博", True) or [])
+    views = Homophones(["赌博"])
+    may_hear = views.gate(views.patterns("赌博") or [])
     assert may_hear("来玩堵博")
     assert may_hear("x")
     assert not may_hear("今天天气很好")
-    assert not may_hear("督博")
+    assert not may_hear("赌钱")
 
 
 def test_homophones_patterns_need_an_all_chinese_term() -> None:
-    assert Homophones([("傻b", False)]).patterns("傻b", False) is None
+    assert Homophones(["傻b"]).patterns("傻b") is None
 
 
-def test_homophones_too_many_readings_raise() -> None:
-    term = "赌博" * 8
-    with pytest.raises(ValueError, match="ways"):
-        Homophones([(term, False)]).patterns(term, False)
+def test_homophones_six_syllables_spell_in_every_mix() -> None:
+    patterns = Homophones(["网络赌博平台"]).patterns("网络赌博平台") or []
+    assert len(patterns) == 2**6
+    assert "wangluodubopingtai" in patterns
+
+
+def test_homophones_long_term_keeps_the_unmixed_spellings() -> None:
+    term = "赌博" * 8  # 2 ** 16 mixes: over the limit
+    views = Homophones([term])
+    patterns = views.patterns(term)
+    assert patterns == [views.view(term), "dubo" * 8]
 
 
 _texts = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60) | st.text(

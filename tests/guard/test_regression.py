@@ -39,13 +39,12 @@ EVASIONS = [
     # second round: family curses and insults spelled with sound-alikes (pinyin terms)
     ("你没浮木吧", "insult", "没浮木"),  # 没父母
     ("一看就是没有福木的", "insult", "没有福木"),  # 没有父母
-    ("孵母双亡还出来丢人", "insult", "孵母双亡"),  # 父母双亡
     ("队友全是春竹", "insult", "春竹"),  # 蠢猪
+    ("你就是个唇珠", "insult", "唇珠"),  # 蠢猪: no whitelist row for 唇珠
     ("祝你死圈家", "insult", "死圈家"),  # 死全家
     # second round: solicitation terms
     ("约p吗，今晚", "porn", "约p"),
-    ("收个尿奴", "porn", "尿奴"),
-    ("想看瑟琴的", "porn", "瑟琴"),
+    ("约啪吗，今晚", "porn", "约啪"),
 ]
 
 TRAPS = [
@@ -62,7 +61,7 @@ TRAPS = [
     # second round traps
     "他从小没有父母，很可怜",  # 没有父母 said of an orphan
     "没有父母的孩子更需要关爱",
-    "涂了唇珠很好看",  # sounds like 蠢猪
+    "他三岁就父母双亡，是奶奶带大的",  # 父母双亡 said of someone, not at a reader
     "抓住一根浮木才活下来",  # a real piece of driftwood
     "狗奴才退下",  # palace-drama abuse, not 狗奴
     "约pizza吗",  # 约p only as a whole word
@@ -89,3 +88,23 @@ def test_regression_false_positive_trap_passes(lexicon_engine, text):
     verdict = lexicon_engine.check(text)
     assert verdict.action == "pass", verdict.to_json()
     assert verdict.findings == ()
+
+
+# Third round (guard review, item 1): every character reads with its main reading only, so
+# these ordinary texts no longer sound like a term through a rare reading (校 jiào, 土 dù,
+# 说 yuè, 番 bō, 属 zhǔ, 方 wǎng).
+MAIN_READING_TRAPS = [
+    ("他考上了985院校", "援交"),
+    ("我一直以为是土拨鼠", "赌博"),
+    ("他爹说跑山东那么远", "约炮"),
+    ("番彩", "博彩"),
+    ("纯属这店的问题", "蠢猪"),
+    ("父母双方", "父母双亡"),
+]
+
+
+@pytest.mark.parametrize(("text", "term"), MAIN_READING_TRAPS)
+def test_regression_rare_readings_do_not_hit(lexicon_engine, text, term):
+    verdict = lexicon_engine.check(text)
+    assert verdict.action != "block", verdict.to_json()
+    assert term not in {f.term for f in verdict.findings}, verdict.to_json()

@@ -27,8 +27,9 @@ class Context:
     links are blocked rather than reviewed.
 
     ``lexicons`` are checked in addition to the engine's own (a tenant's terms), each built
-    once with :func:`xinan.guard.compile_lexicon`; their names must differ from the
-    engine's lexicons and from each other. Their whitelist entries cancel their own hits only.
+    once with :func:`xinan.guard.compile_lexicon`; their names start with ``tenant:`` (which
+    the engine's own lexicons may not) and differ from each other. Their whitelist entries
+    cancel their own hits only.
     """
 
     channel: str = "default"

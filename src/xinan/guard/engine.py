@@ -22,10 +22,11 @@ from typing import Protocol
 from xinan.guard.context import Context
 from xinan.guard.findings import Finding
 from xinan.guard.lexicon import CompiledGroup, Entry, Lexicon, LexiconError, load
+from xinan.guard.lexicon.matcher import check_name
 from xinan.guard.normalise import NormaliseOptions
 from xinan.guard.verdict import Verdict, thresholds_for
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 # Documented cap (docs/guard.md): every step is linear, so 16 Mi characters take seconds, not
 # hours; anything longer is refused with TextTooLong rather than tying up a worker.
 MAX_CHARS = 16 * 1024 * 1024
@@ -65,6 +66,9 @@ class _State:
 
 
 def _compile(lexicons: tuple[Lexicon, ...]) -> _State:
+    """Every path that changes an engine's lexicons compiles here (names checked first)."""
+    for lexicon in lexicons:
+        check_name(lexicon.name, per_call=False)
     by_options: dict[NormaliseOptions, list[Lexicon]] = defaultdict(list)
     for lexicon in lexicons:
         by_options[lexicon.normalise].append(lexicon)
@@ -210,14 +214,16 @@ class Engine:
 
     @staticmethod
     def _context_finders(context: Context, versions: dict[str, str]) -> tuple[Finder, ...]:
-        """The finders of the context's lexicons; adds their versions to ``versions``."""
+        """The finders of the context's lexicons; adds their versions to ``versions``.
+
+        Their names start with ``tenant:`` and the engine's never do (check_name), so only
+        two context lexicons of one name can clash: the caller's mistake, raised here.
+        """
         finders: list[Finder] = []
         for compiled in context.lexicons:
             key = f"lexicon:{compiled.name}"
             if key in versions:
-                raise LexiconError(
-                    "a context lexicon has the name of another lexicon", source=compiled.name
-                )
+                raise LexiconError("two context lexicons with the same name", source=compiled.name)
             versions[key] = compiled.version
             finders.append(compiled.find)
         return tuple(finders)

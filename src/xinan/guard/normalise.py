@@ -187,9 +187,8 @@ class Normaliser:
         for cp, rep in self.table.items():
             if cp < _LIST_SIZE:
                 listed[cp] = rep
+        # The translate table as a list indexed by code point (planes 0 and 1).
         self._listed = listed
-        # The translate table (a list indexed by code point), for callers that inline fold.
-        self.listed: list[str | None] = listed
         self._astral = {cp: rep for cp, rep in self.table.items() if cp >= _LIST_SIZE}
         self._deleted = frozenset(chr(cp) for cp, rep in self.table.items() if rep is None)
         self._html = options.html
@@ -213,7 +212,7 @@ class Normaliser:
         return first, re.compile(_char_class(sorted(map(ord, rest)))).search, rest
 
     def _translate_bmp(self, text: str) -> str:
-        """``text.translate(self.listed)`` for a text without characters above the BMP
+        """``text.translate(self._listed)`` for a text without characters above the BMP
         (others may come back unchanged: callers check), computed cheaply when ``text``
         holds nothing but characters that fold to themselves and common punctuation: one
         regex over a BMP character class, then ``str.replace`` per punctuation mark."""
@@ -455,8 +454,8 @@ def normaliser(options: NormaliseOptions = NormaliseOptions()) -> Normaliser:  #
 
 # pypinyin writes tones as combining marks once decomposed (NFD); no mark is the neutral tone.
 _TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
-# Above this many view patterns for one pinyin term, compiling it fails (a long toneless term
-# multiplies the tones and the Latin spellings of every syllable).
+# Above this many view patterns (2 ** syllables: each syllable as a character or in Latin),
+# a pinyin term stands for two patterns only: all characters, all Latin (no mixed spelling).
 MAX_PINYIN_PATTERNS = 10_000
 
 
@@ -469,25 +468,16 @@ def _syllable(reading: str) -> tuple[str, str]:
 
 
 @functools.cache
-def pinyin_readings() -> dict[int, tuple[tuple[str, str], ...]]:
-    """Each Chinese character's readings in pypinyin's data, most common first, as
-    ``(toneless, toned)`` pairs (:func:`_syllable`)."""
+def pinyin_readings() -> dict[int, tuple[str, str]]:
+    """Each Chinese character's main reading (the first in pypinyin's data), as a
+    ``(toneless, toned)`` pair (:func:`_syllable`).
+
+    Only the main reading counts: taking any reading a term needs would read 校 as jiào, 说
+    as yuè and 土 as dù, and make ordinary words (院校, 土拨鼠) sound like terms.
+    """
     from pypinyin.pinyin_dict import pinyin_dict  # loaded only when needed
 
-    return {
-        cp: tuple(dict.fromkeys(_syllable(r) for r in readings.split(",") if r))
-        for cp, readings in pinyin_dict.items()
-    }
-
-
-@functools.cache
-def _tone_forms() -> dict[str, list[str]]:
-    """Each toneless syllable's toned forms in pypinyin's data (``du``: ``du1`` ... ``du4``)."""
-    tones: dict[str, set[str]] = {}
-    for pairs in pinyin_readings().values():
-        for plain, toned in pairs:
-            tones.setdefault(plain, set()).add(toned)
-    return {plain: sorted(forms) for plain, forms in tones.items()}
+    return {cp: _syllable(readings.split(",")[0]) for cp, readings in pinyin_dict.items()}
 
 
 _BMP = 0x10000
@@ -514,61 +504,73 @@ class Homophones:
     """The pinyin view of folded text, for the terms marked ``pinyin`` (or ``tones``).
 
     The view has the folded text's length (offsets carry over) and is built with one
-    list-based ``str.translate``: a Chinese character with a reading some term needs becomes
-    one private-use character standing for that syllable *with its tone*, ASCII letters stay
-    as they are, everything else becomes a space. A term then stands for the view patterns
-    that spell each of its syllables either as such a character or in toneless Latin, so
-    ``赌博``, ``堵博`` (same tones), ``dubo`` and ``du博`` read alike. A term marked ``tones``
-    accepts only characters of its own tones (督博 reads dū-bó, not dǔ-bó); a term marked only
-    ``pinyin`` accepts any tone of its syllables. A character with several readings takes the
-    first one some term needs. A term's own syllables are its characters' first readings.
+    list-based ``str.translate``: a Chinese character whose main reading is a syllable of
+    some term becomes one private-use character standing for that toneless syllable, ASCII
+    letters stay as they are, everything else becomes a space. A term then stands for the
+    view patterns that spell each of its syllables either as such a character or in Latin,
+    so ``赌博``, ``堵博``, ``dubo`` and ``du博`` read alike. Every character counts with its
+    main reading only (the first in pypinyin's data), the term's own characters too. A term
+    marked ``tones`` also needs, at every syllable spelled as a character, that character's
+    main tone to be the term's (:meth:`tone_marks`, :meth:`has_tones`): 督博 reads dū-bó, not
+    dǔ-bó.
     """
 
-    def __init__(self, terms: Iterable[tuple[str, bool]]) -> None:
+    def __init__(self, terms: Iterable[str]) -> None:
         readings = pinyin_readings()
         self._readings = readings
-        self._tones = _tone_forms()
         needed: set[str] = set()
-        for term, exact in terms:
-            for options in self._syllables(term, exact) or ():
-                needed.update(options[1:])
+        for term in terms:
+            needed.update(plain for plain, _ in self._syllables(term) or ())
         self._ids = {syllable: chr(0xE000 + n) for n, syllable in enumerate(sorted(needed))}
         table = [" "] * _BMP
-        for cp, pairs in readings.items():
-            if cp < _BMP:
-                found = next((t for _, t in pairs if t in self._ids), None)
-                if found is not None:
-                    table[cp] = self._ids[found]
+        for cp, (plain, _) in readings.items():
+            if cp < _BMP and plain in self._ids:
+                table[cp] = self._ids[plain]
         for letter in "abcdefghijklmnopqrstuvwxyz":
             table[ord(letter)] = letter
         self._table = table
 
-    def _syllables(self, term: str, toned: bool) -> list[list[str]] | None:
-        """Per character of ``term``: its toneless Latin syllable, then the toned syllables
-        it accepts; ``None`` unless every character is Chinese with a reading."""
+    def _syllables(self, term: str) -> list[tuple[str, str]] | None:
+        """The main reading of each character of ``term``; ``None`` unless every character
+        is Chinese with a reading."""
         if not term or any(ord(c) not in self._readings for c in term):
             return None
-        result = []
-        for c in term:
-            plain, exact = self._readings[ord(c)][0]
-            result.append([plain, *([exact] if toned else self._tones[plain])])
-        return result
+        return [self._readings[ord(c)] for c in term]
 
-    def patterns(self, term: str, toned: bool) -> list[str] | None:
+    def patterns(self, term: str) -> list[str] | None:
         """The view patterns a folded ``term`` stands for; ``None`` unless it is all Chinese.
 
-        Raises ValueError above :data:`MAX_PINYIN_PATTERNS` patterns.
+        Each syllable is spelled as its view character or in toneless Latin, in every mix
+        (``2 ** len(term)`` patterns); above :data:`MAX_PINYIN_PATTERNS`, only the two
+        unmixed spellings.
         """
-        syllables = self._syllables(term, toned)
+        syllables = self._syllables(term)
         if syllables is None:
             return None
-        choices = [[options[0], *(self._ids[t] for t in options[1:])] for options in syllables]
-        count = 1
-        for options in choices:
-            count *= len(options)
-        if count > MAX_PINYIN_PATTERNS:
-            raise ValueError(f"{term!r} reads in {count} ways; the limit is {MAX_PINYIN_PATTERNS}")
+        choices = [(self._ids[plain], plain) for plain, _ in syllables]
+        if 2 ** len(choices) > MAX_PINYIN_PATTERNS:
+            return ["".join(sid for sid, _ in choices), "".join(plain for _, plain in choices)]
         return ["".join(parts) for parts in itertools.product(*choices)]
+
+    def tone_marks(self, term: str, pattern: str) -> tuple[tuple[int, str], ...]:
+        """For a ``tones`` term and one of its :meth:`patterns`: where in a match of the
+        pattern a character stands for a syllable, and the toned syllable it must read as
+        (``(offset, "du3")`` pairs)."""
+        marks: list[tuple[int, str]] = []
+        at = 0
+        for plain, toned in self._syllables(term) or ():
+            if pattern[at] >= "\ue000":
+                marks.append((at, toned))
+                at += 1
+            else:
+                at += len(plain)
+        return tuple(marks)
+
+    def has_tones(self, folded: str, start: int, marks: tuple[tuple[int, str], ...]) -> bool:
+        """Whether the match at ``start`` of ``folded`` has the tones :meth:`tone_marks`
+        asks for (each character's main reading)."""
+        readings = self._readings
+        return all(readings[ord(folded[start + at])][1] == toned for at, toned in marks)
 
     def view(self, folded: str) -> str:
         """The pinyin view of ``folded`` (same length)."""

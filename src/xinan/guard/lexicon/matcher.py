@@ -78,6 +78,9 @@ _PINYIN = frozenset({"pinyin", "tones"})
 _SEVERITY = operator.attrgetter("severity")
 _HAS_OPTIONS = operator.attrgetter("options")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ODD = (1).__and__
+# Per ``tones`` use of a view pattern: (offset in a match, toned syllable) to check.
+_Marks = tuple[tuple[int, str], ...]
 
 
 class CompiledGroup:
@@ -106,24 +109,26 @@ class CompiledGroup:
             self._add_lexicon(lexicon, marked)
         self.patterns = list(self._index)
         # Terms marked pinyin (or tones) also match through the pinyin view: each stands
-        # for the view patterns that spell it (Homophones).
-        self.homophones = (
-            Homophones((key, "tones" in use.entry.options) for key, use in marked)
-            if marked
-            else None
-        )
-        heard: dict[str, list[_Use]] = defaultdict(list)
+        # for the view patterns that spell it (Homophones); a tones term also carries, per
+        # pattern, the tones its characters must read with.
+        homophones = Homophones(key for key, _ in marked) if marked else None
+        self.homophones = homophones
+        heard: dict[str, list[tuple[_Use, _Marks | None]]] = defaultdict(list)
         for key, use in marked:
-            assert self.homophones is not None  # noqa: S101  # built when anything is marked
-            try:
-                patterns = self.homophones.patterns(key, "tones" in use.entry.options)
-            except ValueError as exc:
-                raise LexiconError(str(exc), source=use.lexicon) from exc
-            for pattern in patterns or ():
-                heard[pattern].append(use)
-        self.heard_uses = [tuple(uses) for uses in heard.values()]
+            assert homophones is not None  # noqa: S101  # built when anything is marked
+            toned = "tones" in use.entry.options
+            for pattern in homophones.patterns(key) or ():
+                marks = homophones.tone_marks(key, pattern) if toned else None
+                heard[pattern].append((use, marks))
+        self.heard_uses = [tuple(use for use, _ in uses) for uses in heard.values()]
+        # The patterns with a tones term among their uses: their hits are checked.
+        self._heard_tones = {
+            index: tuple(uses)
+            for index, uses in enumerate(heard.values())
+            if any(marks is not None for _, marks in uses)
+        }
         self.heard_patterns = list(heard)
-        self.sound = _automaton(self.heard_patterns, "utf-16-le")
+        self.sound = _automaton(self.heard_patterns)
         # Most texts cannot hold a view pattern (no Latin letter, no two neighbours that read
         # a pattern's first syllables) and skip the view.
         self._may_hear = (
@@ -301,8 +306,38 @@ class CompiledGroup:
         view = self.homophones.view(folded)
         data = view.encode("utf-16-le", "surrogatepass")  # as the view's automaton
         found = _char_hits(view, data, self.sound.find_matches_as_indexes(data, True))
-        uses = self.heard_uses
-        return [(uses[i], start, end) for i, start, end in found]
+        uses, toned = self.heard_uses, self._heard_tones
+        if not toned:
+            return [(uses[i], start, end) for i, start, end in found]
+        has_tones = self.homophones.has_tones
+        heard: list[tuple[tuple[_Use, ...], int, int]] = []
+        for i, start, end in found:
+            checks = toned.get(i)
+            if checks is None:
+                heard.append((uses[i], start, end))
+                continue
+            kept = tuple(
+                use for use, marks in checks if marks is None or has_tones(folded, start, marks)
+            )
+            if kept:
+                heard.append((kept, start, end))
+        return heard
+
+
+# Names that start with this are kept for per-call lexicons (``Context.lexicons``) and
+# refused for an engine's own, so a hot reload can never clash with a tenant's lexicon.
+CONTEXT_PREFIX = "tenant:"
+
+
+def check_name(name: str, *, per_call: bool) -> None:
+    """Raise :class:`LexiconError` unless ``name`` suits a per-call lexicon (``per_call``:
+    it starts with :data:`CONTEXT_PREFIX`) or an engine's own one (it does not)."""
+    if name.startswith(CONTEXT_PREFIX) != per_call:
+        rule = "must" if per_call else "must not"
+        kind = "a per-call" if per_call else "an engine"
+        raise LexiconError(
+            f"{kind} lexicon's name {rule} start with {CONTEXT_PREFIX!r}", source=name
+        )
 
 
 class CompiledLexicon:
@@ -311,12 +346,15 @@ class CompiledLexicon:
     Build it once with :func:`compile_lexicon` and reuse it for many checks (a platform
     caches one per tenant and version): compiling costs about as much as the lexicon's size,
     checking with it costs one more scan per text. ``version`` is what verdicts report under
-    ``versions["lexicon:<name>"]``; it defaults to the lexicon's content hash.
+    ``versions["lexicon:<name>"]``; it defaults to the lexicon's content hash. The name must
+    start with ``tenant:`` (:data:`CONTEXT_PREFIX`), which engine lexicons may not: raises
+    :class:`LexiconError` otherwise.
     """
 
     __slots__ = ("group", "lexicon", "version")
 
     def __init__(self, lexicon: Lexicon, *, version: str | None = None) -> None:
+        check_name(lexicon.name, per_call=True)
         self.lexicon = lexicon
         self.version = version or lexicon.version
         self.group = CompiledGroup([lexicon], lexicon.normalise)
@@ -359,8 +397,10 @@ def _sorted_automaton(patterns: list[str], codec: str) -> tuple[Any, list[bytes]
     encoded patterns in that order (the automaton's pattern ``i`` is ``ordered[i]``).
 
     The automaton's trie is built by inserting one pattern after the other: in sorted order
-    each insertion walks the nodes the previous one just touched, which builds a 1M-term
-    automaton about four times faster than the lexicon's order (docs/guard.md).
+    each insertion walks the nodes the previous one just touched. For the benchmark's 1M
+    terms (UTF-16-BE, non-contiguous NFA) the automaton construction alone takes 1.3-1.7 s
+    sorted against 5.6-8 s in the lexicon's order (docs/guard.md, Lexicons); the whole
+    engine build is under Benchmark there.
     """
     if not patterns:
         return None, []
@@ -372,30 +412,30 @@ def _sorted_automaton(patterns: list[str], codec: str) -> tuple[Any, list[bytes]
 def _encoded(patterns: list[str], codec: str) -> list[bytes]:
     """``patterns`` encoded with ``codec`` (UTF-16), by one encode and one split.
 
-    A pattern holding the separator, or a separator's bytes formed across two characters,
-    changes the count, and then each is encoded alone.
+    The separator's bytes can also form across two characters: inside a pattern (the count
+    grows), or from a pattern's last byte and the separator's first (U+xxFF then U+FFFF:
+    the cut falls one byte early, the count stays and two pieces have an odd length). Either
+    way each pattern is then encoded alone.
     """
     encoded = (
         _SEPARATOR.join(patterns).encode(codec, "surrogatepass").split(_SEPARATOR.encode(codec))
     )
-    if len(encoded) != len(patterns):
+    if len(encoded) != len(patterns) or 1 in map(_ODD, map(len, encoded)):
         encoded = [p.encode(codec, "surrogatepass") for p in patterns]
     return encoded
 
 
-def _automaton(patterns: list[str], codec: str | None) -> Any:
-    """An automaton over ``patterns``; with a ``codec`` (UTF-16) it matches those bytes.
+def _automaton(patterns: list[str]) -> Any:
+    """A byte automaton over ``patterns`` encoded as UTF-16-LE (the pinyin view's).
 
-    The byte automaton reads two bytes per CJK character where the str one reads the three
+    The byte automaton reads two bytes per CJK character where a str one reads the three
     of UTF-8 (and a fresh str must first be encoded to UTF-8, a second copy); see
     :func:`_char_hits` for turning its byte offsets back into character offsets.
     """
     if not patterns:
         return None
     kind = ahocorasick_rs.Implementation.NoncontiguousNFA if len(patterns) > LARGE_LEXICON else None
-    if codec is None:
-        return ahocorasick_rs.AhoCorasick(patterns, implementation=kind)
-    return ahocorasick_rs.BytesAhoCorasick(_encoded(patterns, codec), implementation=kind)
+    return ahocorasick_rs.BytesAhoCorasick(_encoded(patterns, "utf-16-le"), implementation=kind)
 
 
 def _char_hits(
