@@ -45,8 +45,7 @@ def get(
             values[i] = convert(values[i], column, connection)
     objects = []
     start = 0
-    for part in select.models:
-        names = [f.attname for f in _fields(part)]
+    for part, names in select.models:
         objects.append(part.from_db(connection.alias, names, values[start : start + len(names)]))
         start += len(names)
     obj, *others = objects
@@ -94,7 +93,8 @@ def _columns(model: type[models.Model], attnames: tuple[str, ...]) -> list[str]:
 class _Select:
     sql: str
     converters: list[tuple[Any, list[Converter]]]
-    models: list[type[models.Model]]
+    # Each model of the row, with the attnames of its columns, in column order.
+    models: list[tuple[type[models.Model], list[str]]]
 
 
 @functools.cache
@@ -137,7 +137,9 @@ def _select(
     )
     if lock:
         sql += " FOR UPDATE OF t0"
-    return _Select(sql, converters, [part for _alias, part in tables])
+    return _Select(
+        sql, converters, [(part, [f.attname for f in _fields(part)]) for _alias, part in tables]
+    )
 
 
 @functools.cache
