@@ -25,11 +25,15 @@ def _post(client: Client, path: str, body: dict[str, Any], **kwargs: Any) -> Any
     return client.post(path, json.dumps(body), content_type="application/json", **kwargs)
 
 
+# --- GET /me, GET /tenants: anonymous ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/tenants"])
+def test_anonymous_is_401(api_client: Client, path: str) -> None:
+    assert_problem(api_client.get(path), 401, "unauthenticated")
+
+
 # --- GET /me ------------------------------------------------------------------------------
-
-
-def test_me_anonymous_is_401(api_client: Client) -> None:
-    assert_problem(api_client.get("/api/v1/me"), 401, "unauthenticated")
 
 
 def test_me_customer_owner_lists_own_tenant_permissions(
@@ -58,10 +62,6 @@ def test_me_staff_is_staff(api_client: Client, auditor: User) -> None:
 
 
 # --- GET /tenants -------------------------------------------------------------------------
-
-
-def test_list_tenants_anonymous_is_401(api_client: Client) -> None:
-    assert_problem(api_client.get("/api/v1/tenants"), 401, "unauthenticated")
 
 
 def test_list_tenants_customer_sees_only_own(
@@ -106,17 +106,23 @@ def test_list_tenants_invalid_limit_is_422(api_client: Client, auditor: User) ->
 # --- POST /tenants ------------------------------------------------------------------------
 
 
-def test_create_tenant_customer_gets_404(api_client: Client, customer_owner: User) -> None:
-    api_client.force_login(customer_owner)
+@pytest.mark.parametrize(
+    ("user_fixture", "status", "problem_type"),
+    [
+        pytest.param("customer_owner", 404, "not-found", id="customer-gets-404"),
+        pytest.param("auditor", 403, "permission-denied", id="staff-without-manage-gets-403"),
+    ],
+)
+def test_create_tenant_refused(
+    api_client: Client,
+    request: pytest.FixtureRequest,
+    user_fixture: str,
+    status: int,
+    problem_type: str,
+) -> None:
+    api_client.force_login(request.getfixturevalue(user_fixture))
     response = _post(api_client, "/api/v1/tenants", {"name": "New", "slug": "new"})
-    assert_problem(response, 404, "not-found")
-    assert not Tenant.objects.filter(slug="new").exists()
-
-
-def test_create_tenant_staff_without_manage_gets_403(api_client: Client, auditor: User) -> None:
-    api_client.force_login(auditor)
-    response = _post(api_client, "/api/v1/tenants", {"name": "New", "slug": "new"})
-    assert_problem(response, 403, "permission-denied")
+    assert_problem(response, status, problem_type)
     assert not Tenant.objects.filter(slug="new").exists()
 
 
@@ -234,14 +240,27 @@ def test_set_tenant_status_auditor_gets_403(
     assert_problem(response, 403, "permission-denied")
 
 
+# The two POST endpoints under /tenants/{id}, each with a user allowed to call it.
 @pytest.mark.parametrize(
-    "body", [{"status": "deleted", "reason": "x"}, {"status": "suspended", "reason": ""}]
+    ("user_fixture", "endpoint", "body"),
+    [
+        ("security_officer", "status", {"status": "deleted", "reason": "x"}),
+        ("security_officer", "status", {"status": "suspended", "reason": ""}),
+        ("customer_owner", "members", {"username": "", "role": "member"}),
+        ("customer_owner", "members", {"username": "x", "role": "king"}),
+        ("customer_owner", "members", {}),
+    ],
 )
-def test_set_tenant_status_invalid_input_is_422(
-    api_client: Client, security_officer: User, customer: Tenant, body: dict[str, str]
+def test_tenant_post_invalid_input_is_422(
+    api_client: Client,
+    request: pytest.FixtureRequest,
+    customer: Tenant,
+    user_fixture: str,
+    endpoint: str,
+    body: dict[str, str],
 ) -> None:
-    api_client.force_login(security_officer)
-    response = _post(api_client, f"/api/v1/tenants/{customer.pk}/status", body)
+    api_client.force_login(request.getfixturevalue(user_fixture))
+    response = _post(api_client, f"/api/v1/tenants/{customer.pk}/{endpoint}", body)
     assert_problem(response, 422, "validation-failed")
 
 
@@ -336,17 +355,6 @@ def test_add_member_api_key_gets_403(api_client: Client, api_key: ApiKey) -> Non
         headers=bearer(api_key),
     )
     assert_problem(response, 403, "permission-denied")
-
-
-@pytest.mark.parametrize(
-    "body", [{"username": "", "role": "member"}, {"username": "x", "role": "king"}, {}]
-)
-def test_add_member_invalid_input_is_422(
-    api_client: Client, customer_owner: User, customer: Tenant, body: dict[str, str]
-) -> None:
-    api_client.force_login(customer_owner)
-    response = _post(api_client, f"/api/v1/tenants/{customer.pk}/members", body)
-    assert_problem(response, 422, "validation-failed")
 
 
 def test_add_member_staff_role_in_customer_is_422_role_not_allowed(

@@ -165,19 +165,26 @@ def report_status(request: HttpRequest, tracking: str) -> HttpResponse:
 # --- reviewers: cases -----------------------------------------------------------------------
 
 
-class CaseDecisionForm(ServiceForm):
+class _DecisionForm(ServiceForm):
+    """A reviewer's decision: an ``outcome`` the subclass declares, then an optional note."""
+
+    field_order = ["outcome", "note"]
+
+    note = forms.CharField(
+        label=gettext_lazy("处理说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CaseDecisionForm(_DecisionForm):
     outcome = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[
             (ReportCase.Status.DISMISSED, gettext_lazy("举报不成立")),
             (ReportCase.Status.UPHELD, gettext_lazy("举报成立")),
         ],
-    )
-    note = forms.CharField(
-        label=gettext_lazy("处理说明"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     error_messages_by_type = {
@@ -244,19 +251,13 @@ def _render_case(
 # --- reviewers: appeals ---------------------------------------------------------------------
 
 
-class AppealDecisionForm(ServiceForm):
+class AppealDecisionForm(_DecisionForm):
     outcome = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[
             (Appeal.Status.DENIED, gettext_lazy("驳回申诉（维持原决定）")),
             (Appeal.Status.UPHELD, gettext_lazy("申诉成立（恢复内容）")),
         ],
-    )
-    note = forms.CharField(
-        label=gettext_lazy("处理说明"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     error_messages_by_type = {
