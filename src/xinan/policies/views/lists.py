@@ -7,7 +7,7 @@ change goes through ``policies.services`` (audited, seen by the filter at once).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +26,8 @@ from xinan.policies.views.forms import DomainListForm, LexiconForm
 from xinan.portal.permissions import get_portal_tenant
 from xinan.tenants.models import Tenant
 from xinan.tenants.roles import Perm
+
+_Kept = TypeVar("_Kept", TenantLexicon, DomainList)
 
 # --- lexicons -----------------------------------------------------------------------------
 
@@ -57,7 +59,7 @@ def lexicon_create(request: HttpRequest, tenant_id: int) -> HttpResponse:
 def lexicon_detail(request: HttpRequest, tenant_id: int, lexicon_id: int) -> HttpResponse:
     """The lexicon's rows for editing; POST saves them (a new version)."""
     tenant = _detail_tenant(request, tenant_id)
-    lexicon = _lexicon_of(request, tenant, lexicon_id)
+    lexicon = _of(TenantLexicon, request, tenant, lexicon_id)
     form = LexiconForm(*_posted(request), tenant=tenant, lexicon=lexicon)
     return _detail(
         request,
@@ -73,7 +75,7 @@ def lexicon_detail(request: HttpRequest, tenant_id: int, lexicon_id: int) -> Htt
 @require_safe
 def lexicon_download(request: HttpRequest, tenant_id: int, lexicon_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_POLICIES)
-    lexicon = _lexicon_of(request, tenant, lexicon_id)
+    lexicon = _of(TenantLexicon, request, tenant, lexicon_id)
     return csv_response(services.export_lexicon(lexicon=lexicon, actor=request.user))
 
 
@@ -81,7 +83,7 @@ def lexicon_download(request: HttpRequest, tenant_id: int, lexicon_id: int) -> H
 @require_POST
 def lexicon_delete(request: HttpRequest, tenant_id: int, lexicon_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.MANAGE_POLICIES)
-    lexicon = _lexicon_of(request, tenant, lexicon_id)
+    lexicon = _of(TenantLexicon, request, tenant, lexicon_id)
     try:
         services.delete_lexicon(lexicon=lexicon, actor=request.user)
     except Conflict:
@@ -89,12 +91,6 @@ def lexicon_delete(request: HttpRequest, tenant_id: int, lexicon_id: int) -> Htt
     else:
         messages.success(request, _("已删除词库 %(name)s。") % {"name": lexicon.name})
     return redirect("policies:lexicon-list", tenant_id=tenant.pk)
-
-
-def _lexicon_of(request: HttpRequest, tenant: Tenant, lexicon_id: int) -> TenantLexicon:
-    """A lexicon of ``tenant``; another tenant's is NotFound even when visible elsewhere."""
-    queryset = TenantLexicon.objects.filter(tenant=tenant).select_related("site")
-    return get_visible(queryset, request.user, pk=lexicon_id)
 
 
 def _render_lexicons(
@@ -134,7 +130,7 @@ def domain_list_create(request: HttpRequest, tenant_id: int) -> HttpResponse:
 def domain_list_detail(request: HttpRequest, tenant_id: int, list_id: int) -> HttpResponse:
     """The list's hosts for editing; POST saves them (a new version)."""
     tenant = _detail_tenant(request, tenant_id)
-    domain_list = _domain_list_of(request, tenant, list_id)
+    domain_list = _of(DomainList, request, tenant, list_id)
     form = DomainListForm(*_posted(request), tenant=tenant, domain_list=domain_list)
     return _detail(
         request,
@@ -150,7 +146,7 @@ def domain_list_detail(request: HttpRequest, tenant_id: int, list_id: int) -> Ht
 @require_safe
 def domain_list_download(request: HttpRequest, tenant_id: int, list_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.VIEW_POLICIES)
-    domain_list = _domain_list_of(request, tenant, list_id)
+    domain_list = _of(DomainList, request, tenant, list_id)
     return csv_response(services.export_domain_list(domain_list=domain_list, actor=request.user))
 
 
@@ -158,7 +154,7 @@ def domain_list_download(request: HttpRequest, tenant_id: int, list_id: int) -> 
 @require_POST
 def domain_list_delete(request: HttpRequest, tenant_id: int, list_id: int) -> HttpResponse:
     tenant = get_portal_tenant(request.user, tenant_id, perm=Perm.MANAGE_POLICIES)
-    domain_list = _domain_list_of(request, tenant, list_id)
+    domain_list = _of(DomainList, request, tenant, list_id)
     try:
         services.delete_domain_list(domain_list=domain_list, actor=request.user)
     except Conflict:
@@ -166,11 +162,6 @@ def domain_list_delete(request: HttpRequest, tenant_id: int, list_id: int) -> Ht
     else:
         messages.success(request, _("已删除域名列表 %(name)s。") % {"name": domain_list.name})
     return redirect("policies:domain-list-list", tenant_id=tenant.pk)
-
-
-def _domain_list_of(request: HttpRequest, tenant: Tenant, list_id: int) -> DomainList:
-    queryset = DomainList.objects.filter(tenant=tenant).select_related("site")
-    return get_visible(queryset, request.user, pk=list_id)
 
 
 def _render_domain_lists(
@@ -191,6 +182,13 @@ def _detail_tenant(request: HttpRequest, tenant_id: int) -> Tenant:
     """The portal tenant of a detail page: reading it needs view, saving it manage."""
     perm = Perm.MANAGE_POLICIES if request.method == "POST" else Perm.VIEW_POLICIES
     return get_portal_tenant(request.user, tenant_id, perm=perm)
+
+
+def _of(model: type[_Kept], request: HttpRequest, tenant: Tenant, pk: int) -> _Kept:
+    """A lexicon or domain list of ``tenant``; another tenant's is NotFound even when visible
+    elsewhere."""
+    queryset = model.objects.filter(tenant=tenant).select_related("site")
+    return get_visible(queryset, request.user, pk=pk)
 
 
 def _posted(request: HttpRequest) -> tuple[Any, ...]:
