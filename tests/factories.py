@@ -20,7 +20,16 @@ from xinan.apikeys.models import ApiKey
 from xinan.duty.models import Escalation, Shift
 from xinan.enforcement.models import AuthorRestriction
 from xinan.mail.models import OutboundEmail
-from xinan.moderation.models import Attachment, Channel, ContentItem, Decision, Revision, Site
+from xinan.moderation.models import (
+    Attachment,
+    Channel,
+    ContentItem,
+    Decision,
+    Revision,
+    Site,
+    SiteDomain,
+    reversed_labels,
+)
 from xinan.policies.models import DomainList, PolicyState, TenantLexicon
 from xinan.reports.models import Appeal, Report, ReportCase
 from xinan.tenants.models import Membership, Tenant
@@ -148,13 +157,33 @@ class DeliveryAttemptFactory(factory.django.DjangoModelFactory):
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
+    """A site with one domain of its own; its SiteDomain rows are written as the services
+    write them (a domain belongs to one site only)."""
+
     class Meta:
         model = Site
+        skip_postgeneration_save = True
 
     tenant = factory.SubFactory(TenantFactory)
     name = factory.Sequence(lambda n: f"Site {n}")
-    domains = factory.LazyFunction(lambda: ["www.example.test"])
+    domains = factory.Sequence(lambda n: [f"www{n}.example.test"])
     icp_number = factory.Sequence(lambda n: f"京ICP备{10000000 + n}号-1")
+
+    @factory.post_generation
+    def domain_table(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            SiteDomain.objects.bulk_create([SiteDomain.of(self, d) for d in self.domains])
+
+
+class SiteDomainFactory(factory.django.DjangoModelFactory):
+    """A domain row beside its site's list (SiteFactory writes the rows of its list)."""
+
+    class Meta:
+        model = SiteDomain
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"extra{n}.example.test")
+    reversed_name = factory.LazyAttribute(lambda o: reversed_labels(o.name))
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):

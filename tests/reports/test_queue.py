@@ -65,11 +65,6 @@ def test_site_for_url_longest_domain_of_one_tenant_wins(site):
     assert report_selectors.site_for_url("https://forum.example.test/t/1") == site
 
 
-def test_site_for_url_one_domain_on_two_sites_is_ambiguous(site):
-    SiteFactory(tenant=site.tenant, domains=["forum.example.test"])
-    assert report_selectors.site_for_url("https://forum.example.test/t/1") is None
-
-
 def test_site_for_url_reads_only_the_matching_sites_in_one_query(site, django_assert_num_queries):
     # given: many other sites
     for n in range(20):

@@ -124,6 +124,53 @@ class Site(TenantOwned):
         return self.name
 
 
+def reversed_labels(domain: str) -> str:
+    """``shop.example.com`` as ``com.example.shop``: the domains inside a host then share a
+    prefix (``com.example.``), which an index can find as a range."""
+    return ".".join(reversed(domain.split(".")))
+
+
+class SiteDomain(TenantOwned):
+    """One domain of a site, kept beside ``Site.domains`` (the list shown and sent out) so
+    that public reports find their site by an index (CON-6) and no two sites, of any tenants,
+    can hold the same domain: the unique name is the last defence against two claims at once.
+    ``moderation.services`` keeps the rows in step with the list in the site's transaction.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="domain_rows")
+    # Lower case, without a trailing dot, as validate_domains accepts it.
+    name = models.CharField(max_length=253)
+    reversed_name = models.CharField(max_length=253)
+
+    objects = TenantScopedQuerySet["SiteDomain"].as_manager()
+
+    tenant_path: ClassVar[str] = "site__tenant_id"
+
+    class Meta:
+        ordering = ["site_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="moderation_sitedomain_name_unique"),
+        ]
+        indexes = [
+            # PostgreSQL answers LIKE 'prefix%' from an index only with a pattern operator
+            # class, unless the database's collation is C; SQLite ignores opclasses and
+            # compares text bytewise, so there the prefix is searched as a range.
+            models.Index(
+                fields=["reversed_name"],
+                name="moderation_sitedomain_rev_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    @classmethod
+    def of(cls, site: Site, name: str) -> SiteDomain:
+        """An unsaved row for one of the site's (already normalised) domains."""
+        return cls(site=site, name=name, reversed_name=reversed_labels(name))
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Channel(TenantOwned):
     """Where on a site content appears, with the policy that governs it (CON-3, CON-5)."""
 

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 
 from xinan.audit.models import AuditEvent
-from xinan.moderation.models import Channel, ContentItem, Decision, Revision, Site
+from xinan.moderation.models import (
+    Channel,
+    ContentItem,
+    Decision,
+    Revision,
+    Site,
+    SiteDomain,
+    reversed_labels,
+)
 from xinan.tenants.permissions import tenants_with_perm
 from xinan.tenants.roles import Perm
 
@@ -45,24 +53,30 @@ def with_perm(queryset: QuerySet[_M], principal: Any, perm: str, path: str) -> Q
 
 def sites_claiming(host: str, *, with_subdomains: bool = False) -> list[tuple[Site, str]]:
     """``(site, domain)`` for every site domain that covers ``host`` (the host itself or a
-    parent of it) and, with ``with_subdomains``, every one inside it; all tenants, one query.
+    parent of it) and, with ``with_subdomains``, every one inside it; all tenants, one query,
+    by site and then domain.
 
-    Sites' domains are a JSON list, which SQLite cannot search by element; its JSON text can
-    be: a domain is one quoted string there, and domains hold nothing JSON escapes.
+    Both are index lookups on :class:`SiteDomain`: covering domains by name, the ones inside
+    by the prefix their reversed labels share (``com.example.`` for ``example.com``).
     """
+    host = host.strip().lower().rstrip(".")
     labels = host.split(".")
-    covering = Q()
-    for n in range(len(labels)):
-        covering |= Q(domains__icontains=f'"{".".join(labels[n:])}"')
+    found = Q(name__in=[".".join(labels[n:]) for n in range(len(labels))])
     if with_subdomains:
-        covering |= Q(domains__icontains=f'.{host}"')
-    found = []
-    for site in Site.objects.filter(covering).select_related("tenant").order_by("id"):
-        for domain in site.domains:
-            covers = host == domain or host.endswith("." + domain)
-            if covers or (with_subdomains and domain.endswith("." + host)):
-                found.append((site, domain))
-    return found
+        found |= _reversed_prefix(reversed_labels(host) + ".")
+    rows = SiteDomain.objects.filter(found).select_related("site__tenant")
+    return [(row.site, row.name) for row in rows.order_by("site_id", "name")]
+
+
+def _reversed_prefix(prefix: str) -> Q:
+    """Site domains whose reversed name starts with ``prefix`` (which ends in ".")."""
+    if connection.vendor == "postgresql":
+        # LIKE 'prefix%', which the varchar_pattern_ops index answers; a range would compare
+        # by the database's collation, which may sort "." among the letters.
+        return Q(reversed_name__startswith=prefix)
+    # SQLite compares text bytewise, so the prefix is the range up to the next character
+    # after "." ("/"); its LIKE, which Django writes with ESCAPE, would read every row.
+    return Q(reversed_name__gte=prefix, reversed_name__lt=prefix[:-1] + "/")
 
 
 def list_sites(*, principal: Any, tenant_id: int | None = None) -> QuerySet[Site]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -36,6 +36,7 @@ from xinan.moderation.models import (
     Decision,
     Revision,
     Site,
+    SiteDomain,
 )
 from xinan.tenants.models import Tenant
 from xinan.webhooks import services as webhooks
@@ -69,7 +70,7 @@ class SiteNameTaken(Conflict):
 
 class DomainTaken(Conflict):
     type = "domain-taken"
-    title = "Another customer's site already covers this domain, or lies under it."
+    title = "The domain is another site's, or another customer's site covers it or lies under it."
 
 
 class ChannelKeyTaken(Conflict):
@@ -109,10 +110,11 @@ def create_site(
         icp_number=icp_number.strip(),
     )
     full_clean(site, exclude=["tenant"])
-    _require_domains_free(site.domains, tenant_id=tenant.pk)
     try:
         with transaction.atomic():
+            _require_domains_free(site.domains, tenant_id=tenant.pk)
             site.save(force_insert=True)
+            _sync_domain_rows(site, held=set())
             audit.record(
                 actor=actor,
                 action="moderation.site_created",
@@ -153,8 +155,13 @@ def update_site(
             if not changed:
                 return site
             full_clean(site, exclude=["tenant"])
-            added = [d for d in site.domains if d not in before["domains"]]
-            _require_domains_free(added, tenant_id=site.tenant_id)
+            if "domains" in changed:
+                # Checked against the site's rows rather than its old list: a row the backfill
+                # left to an older site is claimed again, so the check sees it.
+                held = set(SiteDomain.objects.filter(site=site).values_list("name", flat=True))
+                added = [d for d in site.domains if d not in held]
+                _require_domains_free(added, tenant_id=site.tenant_id, site_id=site.pk)
+                _sync_domain_rows(site, held=held)
             site.save(update_fields=[*changed, "updated_at"])
             audit.record(
                 actor=actor,
@@ -813,16 +820,52 @@ def _normal_domains(domains: list[str]) -> list[str]:
     return sorted({d.strip().lower().rstrip(".") for d in domains if d.strip()})
 
 
-def _require_domains_free(domains: list[str], *, tenant_id: int) -> None:
+# An arbitrary constant key for pg_advisory_xact_lock: "domain" in ASCII.
+_DOMAIN_LOCK_KEY = 0x646F6D61696E
+
+
+def _require_domains_free(
+    domains: list[str], *, tenant_id: int, site_id: int | None = None
+) -> None:
     """Public reports find their site by the address's domain (CON-6): a domain equal to,
-    above or inside another tenant's site domain would send them to the wrong customer.
-    Raises DomainTaken, naming the domain but not the other customer."""
+    above or inside another tenant's site domain would send them to the wrong customer, and
+    one domain on two sites is ambiguous. Raises DomainTaken, naming the domain but not the
+    other customer.
+
+    Called inside the caller's transaction, before it writes the rows: claims are serialised
+    until it ends, so two tenants claiming overlapping domains at once cannot both pass the
+    check (PostgreSQL: a transaction-scoped advisory lock, taken before the check's query so
+    that under READ COMMITTED the query sees what the previous holder committed; SQLite: the
+    transaction already holds the database's write lock from BEGIN IMMEDIATE).
+    """
+    if not domains:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DOMAIN_LOCK_KEY])
     for domain in domains:
         for other, claimed in selectors.sites_claiming(domain, with_subdomains=True):
+            if other.pk == site_id:
+                continue
             if other.tenant_id != tenant_id:
                 raise DomainTaken(
                     f"{domain} overlaps {claimed}, which another customer's site has registered"
                 )
+            if claimed == domain:
+                raise DomainTaken(f"{domain} is already a domain of the site {other.name}")
+
+
+def _sync_domain_rows(site: Site, *, held: set[str]) -> None:
+    """Make the site's SiteDomain rows (``held`` now) match ``site.domains``. Raises
+    DomainTaken when another site holds one already: the unique name, the last defence if a
+    claim ever got past the lock."""
+    wanted = set(site.domains)
+    if held - wanted:
+        SiteDomain.objects.filter(site=site, name__in=held - wanted).delete()
+    try:
+        SiteDomain.objects.bulk_create([SiteDomain.of(site, d) for d in sorted(wanted - held)])
+    except IntegrityError as exc:
+        raise DomainTaken("another site has registered one of these domains") from exc
 
 
 def _text(value: Any) -> Any:
