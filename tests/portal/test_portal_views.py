@@ -180,12 +180,12 @@ def test_key_create_invalid_shows_errors_issues_nothing(client, customer, custom
     assert not ApiKey.objects.exists()
 
 
-def test_key_create_suspended_tenant_is_a_form_error(client, customer, customer_owner):
+def test_key_create_suspended_tenant_is_404(client, customer, customer_owner):
+    # a suspended customer's people lose its portal (tests/tenants/test_suspended_access.py)
     Tenant.objects.filter(pk=customer.pk).update(status=Tenant.Status.SUSPENDED)
     client.force_login(customer_owner)
     response = client.post(reverse("portal:key-create", args=[customer.pk]), {"name": "x"})
-    assert response.status_code == 400
-    assert response.context["form"].non_field_errors()
+    assert response.status_code == 404
     assert not ApiKey.objects.exists()
 
 

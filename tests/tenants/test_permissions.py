@@ -90,11 +90,12 @@ def test_grants_of_terminated_tenant_grant_nothing() -> None:
 
 
 @pytest.mark.django_db
-def test_grants_of_suspended_tenant_still_lets_its_users_see_it() -> None:
+def test_grants_of_suspended_tenant_grant_nothing() -> None:
     membership = MembershipFactory(
         role=Role.OWNER, tenant=TenantFactory(status=Tenant.Status.SUSPENDED)
     )
-    assert permissions.has_perm(membership.user, Perm.VIEW_TENANT, membership.tenant_id)
+    assert not permissions.has_perm(membership.user, Perm.VIEW_TENANT, membership.tenant_id)
+    assert permissions.visible_tenant_ids(membership.user) == frozenset()
 
 
 @pytest.mark.django_db

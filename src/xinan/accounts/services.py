@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from axes.models import AccessAttempt  # type: ignore[import-untyped]  # axes ships no types
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -71,6 +72,40 @@ def record_login_failure(*, username: str) -> None:
     user = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit.record(actor=None, action="accounts.login_failed", target=user)
+
+
+def record_lockout(*, username: str, failures: int) -> None:
+    """A username and address were locked out after ``failures`` failed sign-ins (ACC-2).
+    Audit: accounts.login_locked_out, targeting the account when the username names one (as
+    accounts.login_failed, what was typed is never recorded); the address comes from the
+    request."""
+    user = User.objects.filter(username=username).first()
+    with transaction.atomic():
+        audit.record(
+            actor=None,
+            action="accounts.login_locked_out",
+            target=user,
+            changes={"failures": (None, failures)},
+        )
+
+
+def unlock_login(*, username: str, actor: Any) -> int:
+    """Lift every lockout of ``username`` from every address and forget its counted failures.
+    Returns how many failures were forgotten; with none, nothing changes and nothing is
+    audited. Audit: accounts.login_unlocked."""
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.select_for_update().filter(username=username)
+        failures: int = sum(attempts.values_list("failures_since_start", flat=True))
+        if not failures:
+            return 0
+        attempts.delete()
+        audit.record(
+            actor=actor,
+            action="accounts.login_unlocked",
+            target=User.objects.filter(username=username).first(),
+            changes={"failures": (failures, 0)},
+        )
+    return failures
 
 
 def require_person(actor: Any) -> User:

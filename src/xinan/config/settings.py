@@ -7,6 +7,7 @@ start with ``DEBUG`` on or with a missing or default secret. See ``.env.example`
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "huey.contrib.djhuey",
+    "axes",
     "xinan.core",
     "xinan.audit",
     "xinan.accounts",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a sign-in refused for too many failures into the lockout page (ACC-2).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xinan.config.urls"
@@ -133,9 +137,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check comes first: a locked-out sign-in never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "xinan.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in lockout (ACC-2, django-axes): after LOGIN_FAILURE_LIMIT failures for one username
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES; a success resets the count.
+# Locking the pair, not the account, keeps a stranger from locking a user out from elsewhere.
+AXES_ENABLED = env.bool("LOGIN_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out neither count nor extend the lockout: the page's "try again in N
+# minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The address the audit trail records, which trusts only FORWARDED_ALLOW_IPS' X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "xinan.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "xinan.accounts.views.locked_out"
+# Successful sign-ins are in the audit trail already (accounts.user_logged_in).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 # --- i18n: zh-hans first, English second -----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,7 +1,8 @@
 """Who may do what, and fetch-and-authorize helpers. All permission logic lives here.
 
 Staff roles (memberships in the provider tenant) grant their permissions for every tenant;
-customer roles only inside their own tenant. An API key holds scopes for its one tenant.
+customer roles only inside their own tenant, and only while it is active. An API key holds
+scopes for its one tenant.
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ def grants_of(principal: Any) -> Grants:
         for tenant_id, kind, status, role in rows:
             if kind == Tenant.Kind.PROVIDER:
                 everywhere |= STAFF_PERMS.get(role, frozenset())
-            elif status != Tenant.Status.TERMINATED:
+            elif status == Tenant.Status.ACTIVE:
+                # A suspended or terminated customer's people lose every page and API call
+                # of it from their next request on, in sessions opened before too; the
+                # provider's staff still see it, to manage it. (Its API keys are refused in
+                # apikeys.services.)
                 per_tenant.setdefault(tenant_id, set()).update(
                     CUSTOMER_PERMS.get(role, frozenset())
                 )
