@@ -7,10 +7,12 @@ violations (an inline script or style slipping in) are caught.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 from tests.factories import PASSWORD
 
@@ -53,8 +55,30 @@ def browser_context(tmp_path: Path) -> Iterator[BrowserContext]:
             viewport={"width": 1280, "height": 860},
             locale="zh-CN",  # a browser in China asks for Chinese, and gets zh-hans
         )
-        yield context
-        context.close()
+        try:
+            yield context
+        finally:
+            _close_connections_beside_playwright()
+            context.close()
+
+
+def _close_connections_beside_playwright() -> None:
+    """Close the database connections the test opened while Playwright was driving.
+
+    Between its sync calls Playwright leaves its event loop marked as running in this thread
+    (``asyncio._set_running_loop``). Django keeps connections in an asgiref ``Local`` that,
+    while a loop runs, stores them in a context variable instead of the thread-local store;
+    so an ORM call in the test body after the first Playwright call opens a second connection
+    there. pytest-django closes connections only after Playwright has stopped its loop, when
+    that store is out of sight: the connection stayed open and PostgreSQL refused to drop the
+    test database ("is being accessed by other users"). While the loop is still marked,
+    ``close_all`` reaches exactly that store; without a loop there is nothing of the kind.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    connections.close_all()
 
 
 @pytest.fixture

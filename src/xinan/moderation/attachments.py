@@ -18,10 +18,16 @@ layer; ``services.submit_content`` calls it at four points:
    ``malware``. While clamd is down the files stay pending and the periodic sweep
    (:func:`due_item_ids`) retries them with backoff.
 
+A file whose scan failed blocks its item for good, unless someone asks for it to be scanned
+again: :func:`rescan` (one item, from the item page) and :func:`rescan_failed` (every such
+item since a time, the ``rescan_failed_scans`` command) put the failed files back to pending
+and the item back in scan_pending; the scan then settles it as at intake.
+
 Audit: moderation.attachments_scanned (the item's transition out of scan_pending; each file's
 verdict is on its row, as webhook attempts are on theirs); moderation.attachment_downloaded
-for each download by a reviewer (:func:`download`). Emits the
-``moderation.item_scanned`` webhook, since the site was told only ``scan_pending`` at intake.
+for each download by a reviewer (:func:`download`); moderation.rescan_requested for each
+item put back to scan_pending (:func:`rescan`). Emits the ``moderation.item_scanned``
+webhook, since the site was told only ``scan_pending`` at intake.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -46,8 +52,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from xinan.audit import services as audit
-from xinan.core.exceptions import DomainError, NotFound, ValidationFailed
+from xinan.core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from xinan.core.validation import full_clean
+from xinan.enforcement import selectors as enforcement
 from xinan.moderation.models import Attachment, ContentItem
 from xinan.scanning import services as scanning
 from xinan.webhooks import services as webhooks
@@ -358,7 +365,10 @@ def settle_item(*, item_id: int) -> ContentItem | None:
         else:
             # Only an item taken in before status_after_scan existed lacks it: a human decides.
             item.status = item.status_after_scan or Status.QUEUED
-        item.status_after_scan = ""
+        # Blocked only because a file could not be scanned: keep the filter's choice, which a
+        # :func:`rescan` that finds every file clean leads to. Otherwise it has served.
+        if infected or not failed:
+            item.status_after_scan = ""
         item.status_changed_at = now
         queued = item.status == Status.QUEUED
         item.due_at = now + timedelta(minutes=item.channel.sla_minutes) if queued else None
@@ -414,6 +424,171 @@ def _summary(attachment: Attachment) -> str:
     if attachment.signature:
         parts.append(attachment.signature)
     return ":".join(parts)
+
+
+# --- rescanning -----------------------------------------------------------------------------
+
+
+class NothingToRescan(Conflict):
+    type = "nothing-to-rescan"
+    title = "The item is not blocked by a failed scan that could be repeated."
+
+
+@dataclass(frozen=True, slots=True)
+class RescanOutcome:
+    """What :func:`rescan_failed` did: the items put back in scan_pending, and those it left
+    as they were, each with why (:class:`NothingToRescan`'s detail)."""
+
+    rescanned: list[int]
+    skipped: list[tuple[int, str]]
+
+
+def can_rescan(item: ContentItem) -> bool:
+    """Whether :func:`rescan` would take the item: auto_blocked, and its current revision has
+    a failed file and no infected one (for pages, to offer the button)."""
+    if item.status != Status.AUTO_BLOCKED or item.current_revision_id is None:
+        return False
+    found = set(
+        Attachment.objects.filter(revision_id=item.current_revision_id).values_list(
+            "scan_status", flat=True
+        )
+    )
+    return ScanStatus.FAILED in found and ScanStatus.INFECTED not in found
+
+
+def rescan(*, item: ContentItem, actor: Any) -> ContentItem:
+    """Scan again the files of the item's current revision whose scan failed (clamd refused
+    them, or the stored bytes could not be read or no longer matched their hashes), e.g. once
+    clamd's StreamMaxLength was raised or the file restored from a backup.
+
+    The failed files go back to pending (due now, attempts from zero) and the item back to
+    scan_pending, to enter once scanned the state the filter and the channel's policy chose
+    at intake, kept by :func:`settle_item` (``queued`` for an item blocked before it kept it,
+    ``auto_blocked`` if its author is now muted, suspended or banned, ENF-1). ClamAV's new
+    verdict decides as at intake: nothing is released without it.
+
+    Raises NotFound (the item is gone), NothingToRescan (the item is not auto_blocked, its
+    current revision has no failed file, or has an infected one, which keeps it blocked
+    whatever a rescan finds). Audit: moderation.rescan_requested, with each file's hash
+    prefix and the error it failed with. Enqueues the scan on commit.
+    """
+    with transaction.atomic():
+        locked = (
+            ContentItem.objects.select_for_update(of=("self",))
+            .select_related("current_revision")
+            .filter(pk=item.pk)
+            .first()
+        )
+        if locked is None:
+            raise NotFound("no such item")
+        revision = locked.current_revision
+        files = list(Attachment.objects.filter(revision=revision).order_by("position"))
+        failed = [f for f in files if f.scan_status == ScanStatus.FAILED]
+        if revision is None or locked.status != Status.AUTO_BLOCKED or not failed:
+            raise NothingToRescan(
+                "only an item blocked because a file of its current revision could not be "
+                "scanned can be scanned again"
+            )
+        if any(f.scan_status == ScanStatus.INFECTED for f in files):
+            raise NothingToRescan("an infected file keeps the item blocked; nothing to rescan")
+        restricted = enforcement.posting_restriction(
+            site_id=locked.site_id, author_external_id=locked.author_external_id
+        )
+        after = Status.AUTO_BLOCKED if restricted else locked.status_after_scan or Status.QUEUED
+        now = timezone.now()
+        Attachment.objects.filter(
+            pk__in=[f.pk for f in failed], scan_status=ScanStatus.FAILED
+        ).update(
+            scan_status=ScanStatus.PENDING,
+            signature="",
+            engine_version="",
+            scanned_at=None,
+            attempts=0,
+            next_attempt_at=now,
+        )
+        before = locked.status
+        kept = locked.status_after_scan
+        locked.status, locked.status_after_scan = Status.SCAN_PENDING, after
+        locked.status_changed_at, locked.due_at = now, None
+        full_clean(locked, exclude=["site", "channel", "claimed_by", "current_revision"])
+        locked.save(
+            update_fields=[
+                "status",
+                "status_after_scan",
+                "status_changed_at",
+                "due_at",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="moderation.rescan_requested",
+            target=locked,
+            changes={
+                "status": (before, locked.status),
+                "status_after_scan": (kept, after),
+                "revision": (None, revision.number),
+                "attachments": (
+                    ";".join(f"{f.sha256[:16]}:failed:{_printable(f.scan_error)}" for f in failed),
+                    ";".join(f"{f.sha256[:16]}:pending" for f in failed),
+                ),
+                **({"author_restricted": (None, restricted)} if restricted else {}),
+            },
+        )
+        item_id = locked.pk
+        transaction.on_commit(lambda: _enqueue_scan(item_id))
+    return locked
+
+
+def failed_item_ids(
+    *, since: datetime | None = None, tenant_id: int | None = None, limit: int = 500
+) -> list[int]:
+    """Items that :func:`rescan` may take: auto_blocked with a failed file in their current
+    revision (whose scan ended at or after ``since``), oldest failure first."""
+    rows = Attachment.objects.filter(
+        scan_status=ScanStatus.FAILED,
+        item__status=Status.AUTO_BLOCKED,
+        revision_id=F("item__current_revision_id"),
+    )
+    if since is not None:
+        rows = rows.filter(scanned_at__gte=since)
+    if tenant_id is not None:
+        rows = rows.filter(item__site__tenant_id=tenant_id)
+    ids = rows.order_by("scanned_at", "pk").values_list("item_id", flat=True)[: limit * 4]
+    return list(dict.fromkeys(ids))[:limit]
+
+
+def rescan_failed(
+    *,
+    since: datetime | None = None,
+    tenant_id: int | None = None,
+    item_ids: Sequence[int] = (),
+    actor: Any,
+    limit: int = 500,
+) -> RescanOutcome:
+    """:func:`rescan` each item of :func:`failed_item_ids` (or of ``item_ids``), each in its
+    own transaction with its own audit event; an item that no longer qualifies is skipped
+    with why, so one item never stops the others. The bulk form for the provider's operators
+    (``xinan manage rescan_failed_scans``)."""
+    ids = list(item_ids) or failed_item_ids(since=since, tenant_id=tenant_id, limit=limit)
+    rescanned: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    for item_id in ids:
+        item = ContentItem.objects.filter(pk=item_id).first()
+        try:
+            if item is None:
+                raise NotFound("no such item")
+            rescan(item=item, actor=actor)
+        except (NothingToRescan, NotFound) as exc:
+            skipped.append((item_id, exc.detail))
+        else:
+            rescanned.append(item_id)
+    return RescanOutcome(rescanned=rescanned, skipped=skipped)
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """An error message as the audit trail may hold it: no control characters, bounded."""
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C")[:limit]
 
 
 # --- reading ------------------------------------------------------------------------------

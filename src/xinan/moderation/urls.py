@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:item_id>/claim/", views.item_claim, name="item-claim"),
     path("items/<int:item_id>/release/", views.item_release, name="item-release"),
     path("items/<int:item_id>/decide/", views.item_decide, name="item-decide"),
+    path("items/<int:item_id>/rescan/", views.item_rescan, name="item-rescan"),
     path(
         "items/<int:item_id>/attachments/<int:attachment_id>/",
         views.attachment_download,

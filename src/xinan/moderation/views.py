@@ -177,6 +177,21 @@ def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @page
 @require_POST
+def item_rescan(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Scan again the files whose scan failed (CON-4; ``attachments.rescan``): whoever
+    reviews the item may ask, since ClamAV's new verdict, not the asker, moves it on."""
+    item = permissions.get_item_for(request.user, item_id, perm=Perm.REVIEW_CONTENT)
+    try:
+        attached.rescan(item=item, actor=request.user)
+    except attached.NothingToRescan as exc:
+        messages.error(request, _("无法重新扫描：%(detail)s") % {"detail": exc.detail})
+    else:
+        messages.success(request, _("已重新提交扫描失败的附件，扫描完成后按结果处理。"))
+    return redirect("moderation:item-detail", item_id=item.pk)
+
+
+@page
+@require_POST
 def item_decide(request: HttpRequest, item_id: int) -> HttpResponse:
     """Decide, then go on to the next open item in queue order (issue 5: a queue can be
     cleared by keyboard alone), or back to the queue when the decision came from there."""
@@ -282,6 +297,7 @@ def _render_item(
         "segments": selectors.highlighted(revision) if revision is not None else [],
         "findings": findings,
         "attachments": attached.for_item(item),
+        "can_rescan": attached.can_rescan(item),
         "decisions": selectors.item_decisions(item=item),
         "history": selectors.item_history(item=item),
         "author_items": selectors.author_history(item=item),
