@@ -52,6 +52,8 @@ HITS = ["网上赌博加我微信", "出售枪支弹药", "代开发票联系我
 class Run:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    client_cpu: float = 0.0  # seconds, this process
+    server_cpu: float = 0.0  # seconds, the server and its workers
 
 
 def _free_port() -> int:
@@ -111,26 +113,69 @@ def _texts(count: int, seed: int) -> list[str]:
     return texts
 
 
-async def _request(port: int, head: bytes, body: bytes) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(head + body)
-        await writer.drain()
-        status_line = await reader.readline()
-        status = int(status_line.split()[1])
-        length = 0
-        while (line := await reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        payload = await reader.readexactly(length) if length else b""
+class _Connection:
+    """One client's HTTP/1.1 connection: a new one per request, or kept alive and reopened
+    whenever the server closes it. Plain non-blocking sockets on the event loop, not asyncio
+    streams: the client shares the machine's two cores with the server, so every
+    microsecond it spends is one the server does not get (its CPU is reported)."""
+
+    def __init__(self, port: int, keep_alive: bool) -> None:
+        self.port, self.keep_alive = port, keep_alive
+        self.sock: socket.socket | None = None
+
+    async def request(self, head: bytes, body: bytes) -> tuple[int, bytes]:
+        loop = asyncio.get_running_loop()
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sock.setblocking(False)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            await loop.sock_connect(self.sock, ("127.0.0.1", self.port))
+        closing = not self.keep_alive
+        try:
+            await loop.sock_sendall(self.sock, head + body)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = await loop.sock_recv(self.sock, 65536)
+                if not chunk:
+                    raise ConnectionResetError("the server closed the connection")
+                data += chunk
+            header, _, payload = data.partition(b"\r\n\r\n")
+            lines = header.split(b"\r\n")
+            status, length = int(lines[0].split()[1]), 0
+            for line in lines[1:]:
+                name, _, value = line.partition(b":")
+                name = name.strip().lower()
+                if name == b"content-length":
+                    length = int(value)
+                elif name == b"connection" and value.strip().lower() == b"close":
+                    closing = True
+            while len(payload) < length:
+                chunk = await loop.sock_recv(self.sock, 65536)
+                if not chunk:
+                    raise ConnectionResetError("the server closed the connection")
+                payload += chunk
+        except BaseException:
+            closing = True
+            raise
+        finally:
+            if closing:
+                self.close()
         return status, payload
-    finally:
-        writer.close()
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 async def _client(
-    n: int, port: int, key: str, site_id: int, texts: list[str], stop_at: float, run: Run
+    n: int,
+    connection: _Connection,
+    key: str,
+    site_id: int,
+    texts: list[str],
+    stop_at: float,
+    run: Run,
 ) -> None:
     i = 0
     while time.perf_counter() < stop_at:
@@ -147,11 +192,12 @@ async def _client(
         head = (
             "POST /api/v1/content HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            f"Connection: {'keep-alive' if connection.keep_alive else 'close'}\r\n\r\n"
         ).encode()
         started = time.perf_counter()
         try:
-            status, payload = await _request(port, head, body)
+            status, payload = await connection.request(head, body)
         except OSError as exc:
             run.errors[type(exc).__name__] = run.errors.get(type(exc).__name__, 0) + 1
             continue
@@ -167,20 +213,33 @@ async def _client(
 
 
 async def _measure(
-    clients: int, seconds: float, port: int, key: str, site_id: int, texts: list[str]
+    clients: int,
+    seconds: float,
+    port: int,
+    key: str,
+    site_id: int,
+    texts: list[str],
+    server_pid: int,
+    keep_alive: bool,
 ) -> Run:
+    connections = [_Connection(port, keep_alive) for _ in range(clients)]
     warm = Run()
     await asyncio.gather(
         *(
-            _client(n, port, key, site_id, texts, time.perf_counter() + 1.0, warm)
+            _client(n, connections[n], key, site_id, texts, time.perf_counter() + 1.0, warm)
             for n in range(clients)
         )
     )
     run = Run()
+    client_cpu, server_cpu = time.process_time(), _cpu_seconds(server_pid)
     stop_at = time.perf_counter() + seconds
     await asyncio.gather(
-        *(_client(n, port, key, site_id, texts, stop_at, run) for n in range(clients))
+        *(_client(n, connections[n], key, site_id, texts, stop_at, run) for n in range(clients))
     )
+    for connection in connections:
+        connection.close()
+    run.client_cpu = time.process_time() - client_cpu
+    run.server_cpu = _cpu_seconds(server_pid) - server_cpu
     return run
 
 
@@ -192,17 +251,113 @@ def _percentile(values: list[float], q: float) -> float:
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of ``pid`` and its children alive now (gunicorn's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                pids.append(int(entry.name))
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("xinan serve exited before it was ready")
+            raise SystemExit("the server exited before it was ready")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("xinan serve did not start in time")
+    raise SystemExit("the server did not start in time")
+
+
+def _peer(workers: int, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the bare Django + ninja peer (bench_intake_peer.py) on the benchmark's database
+    (its own tables there) or on its own SQLite file; return the server and its key."""
+    scripts = Path(__file__).resolve().parent
+    own_file = f"sqlite:///{os.environ['XINAN_DATA_DIR']}/peer.sqlite3"
+    url = os.environ.get("DATABASE_URL") or own_file
+    env = {**os.environ, "PEER_DATABASE_URL": url}
+    key = subprocess.run(  # our own script
+        [sys.executable, "-c", "import bench_intake_peer as p; print(p.create_tables())"],
+        cwd=scripts,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    server = subprocess.Popen(  # noqa: S603  # our own command, as `xinan serve` runs gunicorn
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench_intake_peer:application",
+            "--chdir",
+            str(scripts),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return server, key
+
+
+def _report(
+    label: str,
+    server: subprocess.Popen[bytes],
+    port: int,
+    key: str,
+    site_id: int,
+    args: argparse.Namespace,
+) -> dict[int, float]:
+    """Measure every concurrency against one server; print a row each; return req/s."""
+    texts = _texts(2000, seed=5)
+    rates = {}
+    try:
+        _wait_ready(port, server)
+        for clients in (int(c) for c in args.clients.split(",")):
+            run = asyncio.run(
+                _measure(
+                    clients, args.seconds, port, key, site_id, texts, server.pid, args.keep_alive
+                )
+            )
+            lat = [x * 1000 for x in run.latencies]
+            if not lat:
+                print(f"{label:>6} {clients:>8} no successful request  {run.errors}")
+                continue
+            rates[clients] = len(lat) / args.seconds
+            print(
+                f"{label:>6} {clients:>8} {rates[clients]:>8.0f} {_percentile(lat, 50):>8.1f} "
+                f"{_percentile(lat, 90):>8.1f} {_percentile(lat, 99):>8.1f} {len(lat):>7} "
+                f"{run.client_cpu * 1000 / len(lat):>19.2f} "
+                f"{run.server_cpu * 1000 / len(lat):>6.2f}  "
+                f"{run.errors or '-'}"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return rates
 
 
 def main() -> int:
@@ -212,54 +367,57 @@ def main() -> int:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="reuse each client's connection, as a pooling HTTP client does",
+    )
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also measure a bare Django + ninja endpoint (bench_intake_peer.py) in the same run",
+    )
     args = parser.parse_args()
 
     database, admin_url = _prepare_database()
     os.environ.setdefault("XINAN_DATA_DIR", tempfile.mkdtemp(prefix="xinan-bench-"))
     site_id, key = _seed()
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603  # our own command
-        [
-            sys.executable,
-            "-m",
-            "xinan.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    print(
+        f"POST /api/v1/content, {TEXT_CHARS}-character texts, {database}, "
+        f"gunicorn --workers {args.workers}, {args.seconds:g} s a run, "
+        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    )
+    print(
+        f"{'server':>6} {'clients':>8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
+        f" {'ok':>7} {'cpu ms/req: client':>19} {'server':>6}  errors"
     )
     try:
-        _wait_ready(port, server)
-        texts = _texts(2000, seed=5)
-        print(
-            f"POST /api/v1/content, {TEXT_CHARS}-character texts, {database}, "
-            f"gunicorn --workers {args.workers}, {args.seconds:g} s a run, "
-            f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603  # our own command
+            [
+                sys.executable,
+                "-m",
+                "xinan.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        print(
-            f"{'clients':>8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
-            f" {'ok':>7}  errors"
-        )
-        for clients in (int(c) for c in args.clients.split(",")):
-            run = asyncio.run(_measure(clients, args.seconds, port, key, site_id, texts))
-            lat = [x * 1000 for x in run.latencies]
-            if not lat:
-                print(f"{clients:>8} no successful request  {run.errors}")
-                continue
-            print(
-                f"{clients:>8} {len(lat) / args.seconds:>8.0f} {_percentile(lat, 50):>8.1f} "
-                f"{_percentile(lat, 90):>8.1f} {_percentile(lat, 99):>8.1f} {len(lat):>7}  "
-                f"{run.errors or '-'}"
-            )
+        ours = _report("xinan", server, port, key, site_id, args)
+        if args.peer:
+            port = _free_port()
+            server, peer_key = _peer(args.workers, port)
+            theirs = _report("peer", server, port, peer_key, site_id, args)
+            for clients, rate in ours.items():
+                if theirs.get(clients):
+                    print(f"{clients} clients: xinan / peer = {rate / theirs[clients]:.2f}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         _drop_database(admin_url)
     return 0
 

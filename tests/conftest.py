@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connections
-from django.test import Client
 from tests.clamd import clamd, clamd_server  # noqa: F401  # fixtures: a real clamd
+from tests.client import Client
 from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory, UserFactory
 
 from xinan.accounts.models import User
@@ -36,7 +36,7 @@ def django_db_modify_db_settings(
     """SQLite tests run on a file, not in memory: concurrent writers (threads with their own
     connections) need real locking, which shared-cache in-memory databases do not give."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if connections["default"].vendor == "sqlite":
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
@@ -84,6 +84,12 @@ def _fresh_policy_cache() -> Iterator[None]:
     compiled.clear()
     yield
     compiled.clear()
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's ``client``, routing requests as production does (tests/client.py)."""
+    return Client()
 
 
 @pytest.fixture

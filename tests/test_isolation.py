@@ -29,10 +29,10 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from tests import factories
+from tests.client import Client
 from tests.factories import (
     ApiKeyFactory,
     DeliveryAttemptFactory,

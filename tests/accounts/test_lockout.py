@@ -10,9 +10,10 @@ import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from tests.client import Client
 from tests.factories import PASSWORD, UserFactory
 
 from xinan.accounts import selectors, services

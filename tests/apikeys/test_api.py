@@ -5,8 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
+from tests.client import Client
 from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory
 from tests.helpers import assert_problem, bearer
 

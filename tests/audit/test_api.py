@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from tests.client import Client
 from tests.factories import ApiKeyFactory, MembershipFactory, TenantFactory
 from tests.helpers import assert_problem, bearer
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from tests.client import Client
 from tests.factories import TenantFactory
 from tests.helpers import assert_problem
 

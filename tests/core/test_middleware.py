@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
+from tests.client import Client
 
 from xinan.core import context
 from xinan.core.masking import mask, mask_email

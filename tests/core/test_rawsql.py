@@ -88,3 +88,36 @@ def test_update_writes_only_the_named_fields() -> None:
     assert (stored.severity, stored.language) == (80, "zh")
     assert stored.due_at == item.due_at
     assert stored.updated_at == item.updated_at  # auto_now went through pre_save
+
+
+def test_hand_written_statements_take_placeholders_and_percent_signs_as_django_does() -> None:
+    row = rawsql.fetch_one("SELECT %s, '100%%'", ["x"])
+    assert row == ("x", "100%")
+
+
+def test_a_spoiled_transaction_refuses_further_statements_as_django_does() -> None:
+    from django.db import DatabaseError
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic(savepoint=False):
+            rawsql.execute("SELECT * FROM no_such_table", [])
+        with pytest.raises(TransactionManagementError):
+            rawsql.fetch_one("SELECT 1", [])
+
+
+def test_insert_unless_conflict_writes_once_and_then_does_nothing() -> None:
+    item = ContentItemFactory()
+    twin = ContentItem(
+        site_id=item.site_id,
+        channel_id=item.channel_id,
+        external_id=item.external_id,
+        author_external_id="someone-else",
+        status="received",
+    )
+    assert rawsql.insert(twin, unless_conflict=("site_id", "external_id")) is False
+    assert twin.pk is None
+    assert ContentItem.objects.get(pk=item.pk).author_external_id == item.author_external_id
+    twin.external_id = item.external_id + "-2"
+    assert rawsql.insert(twin, unless_conflict=("site_id", "external_id")) is True
+    assert ContentItem.objects.get(pk=twin.pk).author_external_id == "someone-else"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 from django.utils import timezone
+from tests.client import Client
 from tests.factories import (
     ApiKeyFactory,
     ChannelFactory,

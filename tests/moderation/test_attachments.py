@@ -18,10 +18,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.models import F
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from tests.clamd import EICAR, EICAR_SIGNATURE, clamd_binary, start_clamd, stop_clamd
+from tests.client import Client
 from tests.factories import (
     ApiKeyFactory,
     AttachmentFactory,

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from tests.client import Client
 from tests.factories import ContentItemFactory, UserFactory
 
 from xinan.guard.eval import read_rows

@@ -16,13 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.test_admin_flow import (  # noqa: F401  # fixtures, used by name
     _allow_orm_beside_playwright,
     browser_context,
     page_errors,
 )
+from tests.client import Client
 from tests.factories import PASSWORD, ApiKeyFactory
 from tests.helpers import bearer
 from tests.moderation.conftest import REVIEW

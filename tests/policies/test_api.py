@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
+from tests.client import Client
 from tests.factories import (
     ApiKeyFactory,
     DomainListFactory,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
+from tests.client import Client
 from tests.factories import (
     ChannelFactory,
     DomainListFactory,

@@ -10,8 +10,8 @@ import sys
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.client import Client
 from tests.factories import (
     AppealFactory,
     MembershipFactory,

@@ -5,8 +5,8 @@ provider's staff keep seeing it to manage it."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+from tests.client import Client
 from tests.factories import MembershipFactory, SiteFactory, TenantFactory
 
 from xinan.tenants import services

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from tests.client import Client
 from tests.factories import (
     ApiKeyFactory,
     DeliveryAttemptFactory,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+from tests.client import Client
 from tests.factories import (
     DeliveryAttemptFactory,
     MembershipFactory,

@@ -78,15 +78,18 @@ def record(
 def _locked_head() -> tuple[int, str]:
     """Take the append lock, then read the chain's head: ``(id, hash)`` of the last row."""
     head_sql = f"SELECT id, hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608  # constant names
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One round trip for both. The SELECT is its own statement, so under READ COMMITTED
-            # it takes its snapshot after the lock is granted and sees the latest head.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {head_sql}")
+    if connection.vendor == "postgresql":
+        # One round trip for both. The SELECT is its own statement, so under READ COMMITTED
+        # it takes its snapshot after the lock is granted and sees the latest head.
+        with rawsql.cursor(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {head_sql}") as (
+            cursor,
+            sql,
+        ):
+            cursor.execute(sql)
             cursor.nextset()
-        else:
-            cursor.execute(head_sql)
-        row = cursor.fetchone()
+            row = cursor.fetchone()
+    else:
+        row = rawsql.fetch_one(head_sql, [])
     return (row[0], row[1]) if row else (0, chain.GENESIS_HASH)
 
 

@@ -87,6 +87,15 @@ MIDDLEWARE = [
     # Turns a sign-in refused for too many failures into the lockout page (ACC-2).
     "axes.middleware.AxesMiddleware",
 ]
+# The chain of API calls made with an API key (config/wsgi.py): what they need of the above.
+# No cookies, sessions, CSRF, messages, static files or HTML (CSP, htmx) on that path.
+API_KEY_MIDDLEWARE = [
+    "xinan.core.middleware.RequestContextMiddleware",
+    "xinan.core.middleware.ApiProblemMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "xinan.config.urls"
 WSGI_APPLICATION = "xinan.config.wsgi.application"
@@ -113,6 +122,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'xinan.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queueing on a file lock rather than polling (its doc).
+    DATABASES["default"]["ENGINE"] = "xinan.core.sqlite"
     # WAL lets readers run beside the writer; IMMEDIATE makes writers queue for the lock at
     # BEGIN instead of failing mid-transaction, which also serialises audit-chain appends.
     DATABASES["default"]["OPTIONS"] = {
@@ -120,9 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts --------------------------------------------------------------------------------

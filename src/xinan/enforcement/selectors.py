@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
+from xinan.core import rawsql
 from xinan.enforcement.models import AuthorRestriction
 from xinan.moderation.models import ContentItem, Decision, Site
 
@@ -72,11 +73,10 @@ def posting_restriction(
     a test holds the two to the same answers."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _posting_sql(connection.vendor), [site_id, author_external_id, *POSTING_KINDS, at]
-        )
-        kinds = {kind for (kind,) in cursor.fetchall()}
+    rows = rawsql.fetch_all(
+        _posting_sql(connection.vendor), [site_id, author_external_id, *POSTING_KINDS, at]
+    )
+    kinds = {kind for (kind,) in rows}
     return next((k for k in POSTING_KINDS if k in kinds), None)
 
 

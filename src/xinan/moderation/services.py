@@ -424,10 +424,13 @@ def submit_content(
 def _lock_or_create(
     *, site: Site, channel: Channel, external_id: str, author_external_id: str
 ) -> ContentItem:
-    """The item, locked, or a new one in state ``received``. Call inside a transaction."""
-    item = _locked_item(site, external_id)
-    if item is not None:
-        return item
+    """The item, locked, or a new one in state ``received``. Call inside a transaction.
+
+    Most submissions are new items, so the INSERT comes first and is the only statement
+    they pay; an existing (site, external id) makes it do nothing, and the item is then read
+    and locked. On PostgreSQL a concurrent first submission of the same id makes the INSERT
+    wait for it and then do nothing, so the read finds its row.
+    """
     item = ContentItem(
         site=site,
         channel=channel,
@@ -436,16 +439,12 @@ def _lock_or_create(
         status=Status.RECEIVED,
     )
     full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
-    try:
-        with transaction.atomic():
-            rawsql.insert(item)
-    except IntegrityError:
-        # PostgreSQL: a concurrent submission of the same id committed first; take it.
-        winner = _locked_item(site, external_id)
-        if winner is None:
-            raise
-        return winner
-    return item
+    if rawsql.insert(item, unless_conflict=("site_id", "external_id")):
+        return item
+    existing = _locked_item(site, external_id)
+    if existing is None:  # the row in the way was gone again before the read
+        raise Conflict("the item was deleted while this submission ran; submit it again")
+    return existing
 
 
 def _locked_item(site: Site, external_id: str) -> ContentItem | None:
