@@ -21,6 +21,7 @@ class _RoutingHandler:
     def __init__(self, enforce_csrf_checks: bool) -> None:
         self.pages = ClientHandler(enforce_csrf_checks)
         self.api_keys = _ApiKeyClientHandler(enforce_csrf_checks)
+        self.api_keys.load_middleware()  # now, not lazily mid-test (core/handlers.py)
 
     def __call__(self, environ: dict[str, Any]) -> Any:
         handler: BaseHandler = self.api_keys if carries_api_key(environ) else self.pages

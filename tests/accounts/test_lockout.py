@@ -61,7 +61,8 @@ def test_lockout_at_limit_answers_429_page_and_refuses_right_password(client, cu
     assert response.status_code == 429
     body = response.content.decode()
     assert "登录已暂时锁定" in body
-    assert "15 分钟后再试" in body
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert f"{minutes} 分钟后再试" in body
     assert "<script>" not in body
     assert "style=" not in body
     # and the right password is refused too, without signing in
@@ -240,3 +241,16 @@ def test_unlock_login_command_lifts_and_audits_as_system(client, customer_owner,
     event = AuditEvent.objects.get(action="accounts.login_unlocked")
     assert event.actor_type == "system"
     assert _sign_in(client, customer_owner.username, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("who", "shown"), [("staff_admin", True), ("auditor", False)])
+def test_lockouts_link_in_the_console_nav_only_for_who_may_open_it(client, request, who, shown):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(reverse("console:home")).content.decode()
+    assert (reverse("accounts:lockout-list") in page) is shown
+
+
+def test_lockouts_link_not_shown_to_a_customer_owner(client, customer_owner):
+    client.force_login(customer_owner)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert reverse("accounts:lockout-list") not in page

@@ -47,6 +47,7 @@ def test_a_key_call_skips_page_middleware_but_keeps_the_security_headers(
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Request-ID"]
     assert response.headers["Content-Language"]  # LocaleMiddleware is kept
+    assert int(response.headers["Content-Length"]) == len(response.content)  # Common too
 
 
 @pytest.mark.django_db

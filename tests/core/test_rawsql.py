@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -121,3 +122,35 @@ def test_insert_unless_conflict_writes_once_and_then_does_nothing() -> None:
     twin.external_id = item.external_id + "-2"
     assert rawsql.insert(twin, unless_conflict=("site_id", "external_id")) is True
     assert ContentItem.objects.get(pk=twin.pk).author_external_id == "someone-else"
+
+
+def test_an_execute_wrapper_sees_the_statements() -> None:
+    from django.db import connection
+
+    seen: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        assert rawsql.fetch_one("SELECT %s", [7]) == (7,)
+    assert seen == ["SELECT %s"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_connection_is_replaced_at_the_next_request_as_django_does() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections cannot be dropped by a server")
+    connection.ensure_connection()
+    assert connection.health_check_enabled
+    victim = connection.connection.info.backend_pid
+    killer = connection.get_new_connection(connection.get_connection_params())
+    killer.autocommit = True
+    killer.execute("SELECT pg_terminate_backend(%s)", [victim])
+    killer.close()
+    connection.health_check_done = False  # what the start of each request does
+    assert rawsql.fetch_one("SELECT 1", []) == (1,)
+    assert connection.connection.info.backend_pid != victim

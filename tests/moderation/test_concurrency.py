@@ -73,3 +73,40 @@ def test_decide_item_reviewers_at_once_exactly_one_decision() -> None:
     assert Decision.objects.count() == 1
     item.refresh_from_db()
     assert item.status == ContentItem.Status.PUBLISHED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_text", [True, False], ids=["resubmissions", "edits"])
+def test_submit_content_same_item_at_once_makes_one_item(same_text: bool) -> None:
+    """The intake inserts first and reads the existing item only when the INSERT finds it
+    (services._lock_or_create): racing first submissions still make one item, and every
+    revision is numbered once, on both databases."""
+    item = ContentItemFactory()  # the site and channel; the racers use another external id
+    start = threading.Barrier(REVIEWERS)
+
+    def submit(n: int) -> bool:
+        try:
+            start.wait(timeout=30)
+            return services.submit_content(
+                site=item.site,
+                channel_key=item.channel.key,
+                external_id="racing",
+                author_external_id="u1",
+                author_is_minor=False,
+                text="同一段文字" if same_text else f"第 {n} 段文字",
+                actor=None,
+            ).is_new_revision
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=REVIEWERS) as pool:
+        new_revisions = list(pool.map(submit, range(REVIEWERS)))
+    racing = ContentItem.objects.get(site=item.site, external_id="racing")
+    numbers = sorted(racing.revisions.values_list("number", flat=True))
+    expected = 1 if same_text else REVIEWERS
+    assert numbers == list(range(1, expected + 1))
+    assert new_revisions.count(True) == expected
+    assert racing.current_revision is not None
+    assert racing.current_revision.number == expected
+    assert AuditEvent.objects.filter(action="moderation.content_received").count() == 1
+    assert verify_chain().ok

@@ -319,7 +319,7 @@ def test_item_rescan_not_blocked_shows_error_and_changes_nothing(
     client.force_login(customer_reviewer)
     response = client.post(reverse("moderation:item-rescan", args=[item.pk]), follow=True)
     assert response.status_code == 200
-    assert "无法重新扫描" in response.content.decode()
+    assert "没有可重新扫描的失败附件" in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.SCAN_PENDING
     assert not AuditEvent.objects.filter(action="moderation.rescan_requested").exists()

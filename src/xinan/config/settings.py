@@ -94,6 +94,7 @@ API_KEY_MIDDLEWARE = [
     "xinan.core.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -122,8 +123,6 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'xinan.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, with writers queueing on a file lock rather than polling (its doc).
-    DATABASES["default"]["ENGINE"] = "xinan.core.sqlite"
     # WAL lets readers run beside the writer; IMMEDIATE makes writers queue for the lock at
     # BEGIN instead of failing mid-transaction, which also serialises audit-chain appends.
     DATABASES["default"]["OPTIONS"] = {

@@ -3,8 +3,8 @@
 A call to the API with an API key (``Authorization: Bearer``) comes from a customer's
 site, not from a browser: it carries no cookies, session, CSRF token or flash messages and
 gets JSON, not HTML. The middleware that only pages need would run for nothing, and in the
-intake benchmark it cost about a quarter of the server's CPU (docs/performance.md), so such
-calls take the chain in ``settings.API_KEY_MIDDLEWARE`` (``xinan.core.handlers``).
+intake benchmark it cost a fifth of the server's CPU (docs/performance.md), so such calls
+take the chain in ``settings.API_KEY_MIDDLEWARE`` (``xinan.core.handlers``).
 Everything else, API calls signed in with a session included, takes ``settings.MIDDLEWARE``.
 
 Each process also loads the content engine as it starts, not on its first submission, and

@@ -7,24 +7,29 @@ suite's API client routes its requests the same way, so the tests see what produ
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 
+_swapping = threading.Lock()
+
 
 class ApiKeyChainMixin:
-    """For a Django handler class: build its chain from ``API_KEY_MIDDLEWARE``."""
+    """For a Django handler class: build its chain from ``API_KEY_MIDDLEWARE``. Build it
+    before serving requests (config/wsgi.py does, at import; so does the tests' client)."""
 
     def load_middleware(self, is_async: bool = False) -> None:
-        # Django builds the chain from settings.MIDDLEWARE, once per handler, before its
-        # first request; this handler's list stands in for that moment.
-        everything = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.API_KEY_MIDDLEWARE
-        try:
-            super().load_middleware(is_async)  # type: ignore[misc]  # a BaseHandler's
-        finally:
-            settings.MIDDLEWARE = everything
+        # Django builds the chain from settings.MIDDLEWARE, once per handler; this handler's
+        # list stands in for that moment.
+        with _swapping:
+            everything = settings.MIDDLEWARE
+            settings.MIDDLEWARE = settings.API_KEY_MIDDLEWARE
+            try:
+                super().load_middleware(is_async)  # type: ignore[misc]  # a BaseHandler's
+            finally:
+                settings.MIDDLEWARE = everything
 
 
 def carries_api_key(environ: Mapping[str, Any]) -> bool:

@@ -289,7 +289,8 @@ class ContentItem(TenantOwned):
     received_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # While scan_pending: the state the filter and the channel's policy chose at intake, which
-    # the item enters once every attachment is clean (moderation.attachments).
+    # the item enters once every attachment is clean (moderation.attachments). Kept after a
+    # block caused only by a failed scan, so that a clean rescan can still go there.
     status_after_scan = models.CharField(
         max_length=16, blank=True, choices=Status.choices, default=""
     )

@@ -183,8 +183,8 @@ def item_rescan(request: HttpRequest, item_id: int) -> HttpResponse:
     item = permissions.get_item_for(request.user, item_id, perm=Perm.REVIEW_CONTENT)
     try:
         attached.rescan(item=item, actor=request.user)
-    except attached.NothingToRescan as exc:
-        messages.error(request, _("无法重新扫描：%(detail)s") % {"detail": exc.detail})
+    except attached.NothingToRescan:
+        messages.error(request, _("此内容当前没有可重新扫描的失败附件。"))
     else:
         messages.success(request, _("已重新提交扫描失败的附件，扫描完成后按结果处理。"))
     return redirect("moderation:item-detail", item_id=item.pk)

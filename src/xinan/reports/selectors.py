@@ -35,9 +35,9 @@ def host_of(url: str) -> str:
 
 def site_for_url(url: str) -> Site | None:
     """The registered site whose domains cover the address's host (the domain itself or a
-    parent of it), the longest domain winning; ``None`` when no site claims it, and when the
-    address is ambiguous: sites of more than one tenant claim it, or two sites the same
-    domain. A public report must never reach the wrong customer (CON-6, CON-8).
+    parent of it), the longest domain winning; ``None`` when no site claims it, and when
+    sites of more than one tenant do, which registration refuses but data from before it
+    might hold. A public report must never reach the wrong customer (CON-6, CON-8).
     """
     host = host_of(url)
     if not host:
@@ -45,9 +45,8 @@ def site_for_url(url: str) -> Site | None:
     claims = sites_claiming(host)
     if not claims or len({site.tenant_id for site, _ in claims}) > 1:
         return None
-    longest = max(len(domain) for _, domain in claims)
-    best = {site.pk: site for site, domain in claims if len(domain) == longest}
-    return next(iter(best.values())) if len(best) == 1 else None
+    # A domain belongs to one site (unique), so the longest covering domain names one site.
+    return max(claims, key=lambda claim: len(claim[1]))[0]
 
 
 def may_see_reporter_contact(principal: Any) -> bool:

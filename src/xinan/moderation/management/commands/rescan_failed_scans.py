@@ -2,7 +2,7 @@
 
 ``xinan manage rescan_failed_scans --since 2026-11-20T08:00`` after clamd's StreamMaxLength
 was raised or lost files were restored: every item blocked by a failed scan since then goes
-back to scan_pending, one audit event each (``attachments.rescan_failed``).
+back to scan_pending, one audit event each (``moderation.rescan_requested``).
 """
 
 from __future__ import annotations

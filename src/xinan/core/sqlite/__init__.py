@@ -1,1 +1,0 @@
-"""SQLite for xinan: Django's backend with writers queueing on a file lock (see ``base``)."""
