@@ -58,8 +58,8 @@ def test_suspended_tenant_member_session_loses_pages_and_api_until_restored(
     }
     refused = client.post(f"{API}/sites", new_site, content_type="application/json")
     assert refused.status_code in (403, 404), refused.content
-    home = client.get(reverse("portal:home"))
-    assert customer.name not in home.content.decode()
+    home = client.get(reverse("portal:home"))  # named as suspended, no longer a way in
+    assert reverse("portal:tenant-detail", args=[customer.pk]) not in home.content.decode()
     # when: the customer is restored, access comes back in the same session
     _set_status(customer, Tenant.Status.ACTIVE, security_officer)
     for url in _pages(customer):
@@ -96,3 +96,19 @@ def test_suspended_tenant_member_keeps_other_active_tenants(client: Client, secu
     assert client.get(reverse("portal:tenant-detail", args=[suspended.pk])).status_code == 404
     assert client.get(reverse("portal:tenant-detail", args=[active.pk])).status_code == 200
     assert [t["id"] for t in client.get(f"{API}/tenants").json()["items"]] == [active.pk]
+
+
+def test_portal_home_tells_a_member_why_a_suspended_customer_is_gone(
+    client: Client, customer: Tenant, customer_owner, security_officer
+):
+    client.force_login(customer_owner)
+    home = reverse("portal:home")
+    assert "已暂停或终止的租户" not in client.get(home).content.decode()
+    _set_status(customer, Tenant.Status.SUSPENDED, security_officer)
+    page = client.get(home).content.decode()
+    assert "已暂停或终止的租户" in page
+    assert customer.name in page
+    assert reverse("portal:tenant-detail", args=[customer.pk]) not in page  # no link
+    assert "您尚未加入任何客户租户" not in page
+    other = TenantFactory(name="别人的客户", status=Tenant.Status.SUSPENDED)
+    assert other.name not in client.get(home).content.decode()  # only one's own

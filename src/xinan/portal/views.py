@@ -40,7 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     allowed = permissions.tenants_with_perm(request.user, Perm.ACCESS_PORTAL)
     if allowed is not None:
         tenants = tenants.filter(pk__in=allowed)
-    return render(request, "portal/home.html", {"tenants": tenants})
+    return render(
+        request,
+        "portal/home.html",
+        {"tenants": tenants, "unavailable": selectors.unavailable_customers_of(request.user)},
+    )
 
 
 @page

@@ -16,6 +16,17 @@ def list_tenants(*, principal: Any, query: str = "") -> QuerySet[Tenant]:
     return tenants.order_by("kind", "name")
 
 
+def unavailable_customers_of(user: Any) -> QuerySet[Tenant]:
+    """The suspended or terminated customers the user is a member of: their roles grant
+    nothing while so (permissions.grants_of), but the person should be told why."""
+    return (
+        Tenant.objects.filter(memberships__user=user, kind=Tenant.Kind.CUSTOMER)
+        .exclude(status=Tenant.Status.ACTIVE)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def list_members(*, tenant: Tenant) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(tenant=tenant)
