@@ -372,16 +372,7 @@ def settle_item(*, item_id: int) -> ContentItem | None:
         item.status_changed_at = now
         queued = item.status == Status.QUEUED
         item.due_at = now + timedelta(minutes=item.channel.sla_minutes) if queued else None
-        full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
-        item.save(
-            update_fields=[
-                "status",
-                "status_after_scan",
-                "status_changed_at",
-                "due_at",
-                "updated_at",
-            ]
-        )
+        _save_status(item)
         audit.record(
             actor=None,
             action="moderation.attachments_scanned",
@@ -510,16 +501,7 @@ def rescan(*, item: ContentItem, actor: Any) -> ContentItem:
         kept = locked.status_after_scan
         locked.status, locked.status_after_scan = Status.SCAN_PENDING, after
         locked.status_changed_at, locked.due_at = now, None
-        full_clean(locked, exclude=["site", "channel", "claimed_by", "current_revision"])
-        locked.save(
-            update_fields=[
-                "status",
-                "status_after_scan",
-                "status_changed_at",
-                "due_at",
-                "updated_at",
-            ]
-        )
+        _save_status(locked)
         audit.record(
             actor=actor,
             action="moderation.rescan_requested",
@@ -693,3 +675,11 @@ def _clean_content_type(content_type: str) -> str:
     if not _CONTENT_TYPE.match(value):
         raise ValidationFailed(f"attachment content type {content_type[:80]!r} is not a MIME type")
     return value
+
+
+def _save_status(item: ContentItem) -> None:
+    """Validate and write the item's status fields, the ones a scan or a rescan moves."""
+    full_clean(item, exclude=["site", "channel", "claimed_by", "current_revision"])
+    item.save(
+        update_fields=["status", "status_after_scan", "status_changed_at", "due_at", "updated_at"]
+    )
