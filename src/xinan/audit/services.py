@@ -81,10 +81,8 @@ def _locked_head() -> tuple[int, str]:
     if connection.vendor == "postgresql":
         # One round trip for both. The SELECT is its own statement, so under READ COMMITTED
         # it takes its snapshot after the lock is granted and sees the latest head.
-        with rawsql.cursor(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {head_sql}") as (
-            cursor,
-            sql,
-        ):
+        locked_head_sql = f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {head_sql}"
+        with rawsql.cursor(locked_head_sql) as (cursor, sql):
             cursor.execute(sql)
             cursor.nextset()
             row = cursor.fetchone()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from xinan.tenants.permissions import grants_of, has_perm_anywhere
+from xinan.tenants.permissions import has_perm, has_perm_anywhere
 from xinan.tenants.roles import Perm
 
 
@@ -19,11 +19,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "nav_portal": False,
             "nav_review": False,
         }
-    grants = grants_of(user)
     return {
         "nav_console": has_perm_anywhere(user, Perm.ACCESS_CONSOLE),
-        # The sign-in lockouts page: the provider's staff who manage members (accounts.views).
-        "nav_lockouts": grants.is_staff and Perm.MANAGE_MEMBERS in grants.everywhere,
+        # The sign-in lockouts page: staff who manage members everywhere (accounts.views).
+        "nav_lockouts": has_perm(user, Perm.MANAGE_MEMBERS),
         "nav_portal": has_perm_anywhere(user, Perm.ACCESS_PORTAL),
         "nav_review": has_perm_anywhere(user, Perm.REVIEW_CONTENT),
     }

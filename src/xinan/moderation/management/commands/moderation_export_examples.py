@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from xinan.moderation import selectors
+from xinan.moderation.management.options import parse_since
 
 
 class Command(BaseCommand):
@@ -26,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--since", default=None, help="only decisions from this ISO date")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        since = _parse_since(options["since"])
+        since = parse_since(options["since"])
         rows = selectors.labelled_examples(tenant_id=options["tenant"], since=since)
         lines = (json.dumps(row, ensure_ascii=False) for row in rows)
         count = 0
@@ -40,13 +39,3 @@ class Command(BaseCommand):
                     handle.write(line + "\n")
                     count += 1
         self.stderr.write(f"{count} labelled examples written")
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        since = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--since: not an ISO date or time: {value!r}") from exc
-    return since if timezone.is_aware(since) else timezone.make_aware(since)

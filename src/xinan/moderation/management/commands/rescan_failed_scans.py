@@ -8,14 +8,13 @@ back to scan_pending, one audit event each (``moderation.rescan_requested``).
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from xinan.accounts.models import User
 from xinan.moderation import attachments
+from xinan.moderation.management.options import parse_since
 
 
 class Command(BaseCommand):
@@ -43,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list the items, change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        since = _parse_since(options["since"])
+        since = parse_since(options["since"])
         if options["limit"] < 1:
             raise CommandError("--limit must be at least 1")
         actor = _actor(options["actor"])
@@ -70,16 +69,6 @@ class Command(BaseCommand):
             f"{len(outcome.rescanned)} items put back to scan_pending, "
             f"{len(outcome.skipped)} skipped"
         )
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        since = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--since: not an ISO date or time: {value!r}") from exc
-    return since if timezone.is_aware(since) else timezone.make_aware(since)
 
 
 def _actor(username: str | None) -> User | None:
