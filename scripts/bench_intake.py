@@ -1,6 +1,7 @@
 """Intake load benchmark (issue 5, "Speed"): `POST /api/v1/content` against `xinan serve`.
 
     python scripts/bench_intake.py [--clients 1,8,32] [--seconds 10] [--workers 2]
+                                   [--peer] [--keep-alive]
 
 Runs on the database DATABASE_URL names (a throwaway database `xinan_bench_<pid>` is created
 on that PostgreSQL server and dropped afterwards), or on a temporary SQLite file when unset.
@@ -10,7 +11,9 @@ asyncio client: N connections, each sending one request after another, every req
 item with a 200-character text (5% of them carry a lexicon hit). The client shares the
 machine's cores with the server, as a real one would on a one-box install.
 
-Prints, per concurrency: sustained requests/s, p50/p90/p99 latency in ms, and errors.
+Prints, per concurrency: sustained requests/s, p50/p90/p99 latency in ms, the CPU each
+request cost the client and the server, and errors. ``--peer`` measures the bare Django +
+ninja endpoint of bench_intake_peer.py the same way and prints xinan / peer.
 """
 
 from __future__ import annotations
@@ -253,24 +256,17 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU of ``pid`` and its children alive now (gunicorn's workers)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                pids.append(int(entry.name))
     total = 0
-    for p in pids:
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
